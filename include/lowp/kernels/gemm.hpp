@@ -1,0 +1,157 @@
+#pragma once
+
+// GEMM and GEMV over matrix views of composed formats.
+//   gemm:  C <- alpha * A * B + beta * C     (A: M x K, B: K x N, C: M x N)
+//   gemv:  y <- alpha * A * x + beta * y     (A: N x K weights, x: K, y: N)
+// Element types: float, int8_t, uint8_t and every scalar format. Integer x
+// integer accumulates exactly into int32 C (wrapping modulo 2^32); every other
+// combination accumulates in float32 into float C. Narrow operands are
+// decoded while panels are packed: no dequantized copy of a whole operand is
+// made. When beta is 0, C is not read.
+//
+// Structure (Goto & van de Geijn, "Anatomy of high-performance matrix
+// multiplication", TOMS 2008): B is packed in KC x NC blocks of NR-column
+// panels, A in MC x KC blocks of MR-row panels, and a register-blocked
+// micro-kernel updates an MR x NR tile of C.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "lowp/container/matrix_view.hpp"
+#include "lowp/core/element.hpp"
+#include "lowp/datapath/datapath.hpp"
+#include "lowp/error.hpp"
+
+namespace lowp {
+
+template <class TA, class TB>
+inline constexpr bool is_integer_gemm_v = is_integer_element_v<TA> && is_integer_element_v<TB>;
+
+template <class TA, class TB>
+using gemm_output_t = std::conditional_t<is_integer_gemm_v<TA, TB>, std::int32_t, float>;
+
+namespace detail {
+
+inline std::string shape(std::size_t r, std::size_t c) { return std::to_string(r) + "x" + std::to_string(c); }
+
+template <class X, class Y>
+bool overlaps(const X& x, const Y& y) {
+  if (x.empty() || y.empty()) return false;
+  const auto* x0 = reinterpret_cast<const unsigned char*>(x.data());
+  const auto* y0 = reinterpret_cast<const unsigned char*>(y.data());
+  return x0 < y0 + y.extent_bytes() && y0 < x0 + x.extent_bytes();
+}
+
+template <class TA, class TB, class TC>
+void check_gemm_args(const char* fn, const matrix_view<const TA>& a, const matrix_view<const TB>& b,
+                     const matrix_view<TC>& c) {
+  if (a.cols() != b.rows())
+    fail(std::string(fn) + ": A is " + shape(a.rows(), a.cols()) + " and B is " + shape(b.rows(), b.cols()) +
+         ": A.cols() must equal B.rows()");
+  if (c.rows() != a.rows() || c.cols() != b.cols())
+    fail(std::string(fn) + ": C is " + shape(c.rows(), c.cols()) + " but A * B is " + shape(a.rows(), b.cols()));
+  if (overlaps(c, a)) fail(std::string(fn) + ": C overlaps A");
+  if (overlaps(c, b)) fail(std::string(fn) + ": C overlaps B");
+}
+
+template <class Acc, class T>
+constexpr Acc load_element(const T& x) {
+  if constexpr (std::is_integral_v<Acc>) return Acc(std::int32_t(element_integer(x)));
+  else return Acc(element_value(x));
+}
+
+// Portable blocked engine; the per-ISA micro-kernels plug in at micro_tile.
+template <class Acc, class TA, class TB, class TC>
+struct blocked_gemm {
+  static constexpr std::size_t MR = 4, NR = 8, KC = 256, MC = 64, NC = 1024;
+
+  static void micro_tile(std::size_t kc, const Acc* ap, const Acc* bp, Acc* tile) {
+    for (std::size_t t = 0; t < MR * NR; ++t) tile[t] = 0;
+    for (std::size_t k = 0; k < kc; ++k)
+      for (std::size_t r = 0; r < MR; ++r)
+        for (std::size_t s = 0; s < NR; ++s) tile[r * NR + s] += ap[k * MR + r] * bp[k * NR + s];
+  }
+
+  static void run(TC alpha, matrix_view<const TA> a, matrix_view<const TB> b, TC beta, matrix_view<TC> c) {
+    const std::size_t M = c.rows(), N = c.cols(), K = a.cols();
+    if (M == 0 || N == 0) return;
+    std::vector<Acc> bpack, apack;
+    Acc tile[MR * NR];
+    for (std::size_t j0 = 0; j0 < N; j0 += NC) {
+      const std::size_t nc = std::min(NC, N - j0);
+      const std::size_t npanels = (nc + NR - 1) / NR;
+      for (std::size_t p0 = 0; p0 == 0 || p0 < K; p0 += KC) {
+        const std::size_t kc = std::min(KC, K - p0);
+        // Pack (and decode) B[p0:p0+kc, j0:j0+nc] into NR-column panels, zero-padded.
+        bpack.assign(npanels * kc * NR, Acc(0));
+        for (std::size_t q = 0; q < npanels; ++q)
+          for (std::size_t k = 0; k < kc; ++k)
+            for (std::size_t s = 0; s < NR && q * NR + s < nc; ++s)
+              bpack[(q * kc + k) * NR + s] = load_element<Acc>(TB(b(p0 + k, j0 + q * NR + s)));
+        const bool first = p0 == 0;
+        for (std::size_t i0 = 0; i0 < M; i0 += MC) {
+          const std::size_t mc = std::min(MC, M - i0);
+          const std::size_t mpanels = (mc + MR - 1) / MR;
+          apack.assign(mpanels * kc * MR, Acc(0));
+          for (std::size_t q = 0; q < mpanels; ++q)
+            for (std::size_t k = 0; k < kc; ++k)
+              for (std::size_t r = 0; r < MR && q * MR + r < mc; ++r)
+                apack[(q * kc + k) * MR + r] = load_element<Acc>(TA(a(i0 + q * MR + r, p0 + k)));
+          for (std::size_t qi = 0; qi < mpanels; ++qi)
+            for (std::size_t qj = 0; qj < npanels; ++qj) {
+              micro_tile(kc, apack.data() + qi * kc * MR, bpack.data() + qj * kc * NR, tile);
+              for (std::size_t r = 0; r < MR && qi * MR + r < mc; ++r)
+                for (std::size_t s = 0; s < NR && qj * NR + s < nc; ++s) {
+                  TC& out = c(i0 + qi * MR + r, j0 + qj * NR + s);
+                  out = update(out, tile[r * NR + s], alpha, first ? beta : TC(1), first && beta == TC(0));
+                }
+            }
+        }
+      }
+    }
+  }
+
+  static TC update(TC old, Acc sum, TC alpha, TC beta, bool ignore_old) {
+    if constexpr (std::is_integral_v<TC>) {
+      std::uint32_t r = std::uint32_t(sum) * std::uint32_t(alpha);
+      if (!ignore_old) r += std::uint32_t(old) * std::uint32_t(beta);
+      return TC(r);
+    } else {
+      return ignore_old ? alpha * sum : alpha * sum + beta * old;
+    }
+  }
+};
+
+}  // namespace detail
+
+template <datapath_type Datapath = datapath::fast, class TA, class TB, class TC>
+void gemm(TC alpha, matrix_view<const TA> a, matrix_view<const TB> b, TC beta, matrix_view<TC> c) {
+  static_assert(is_element_v<TA>, "gemm: A's element type is not supported");
+  static_assert(is_element_v<TB>, "gemm: B's element type is not supported");
+  static_assert(std::is_same_v<TC, gemm_output_t<TA, TB>>,
+                "gemm: C must be int32_t for integer x integer operands and float otherwise");
+  static_assert(std::is_same_v<Datapath, datapath::fast>, "gemm: datapath not supported yet");
+  detail::check_gemm_args("gemm", a, b, c);
+  // Integer accumulation in uint32: two's complement wrap-around without
+  // signed overflow.
+  using Acc = std::conditional_t<std::is_integral_v<TC>, std::uint32_t, float>;
+  detail::blocked_gemm<Acc, TA, TB, TC>::run(alpha, a, b, beta, c);
+}
+
+// y <- alpha * A * x + beta * y: A is N x K, x has K elements, y has N.
+template <datapath_type Datapath = datapath::fast, class TA, class TX, class TY>
+void gemv(TY alpha, matrix_view<const TA> a, const TX* x, std::size_t x_size, TY beta, TY* y, std::size_t y_size) {
+  if (x_size != a.cols())
+    detail::fail("gemv: x has " + std::to_string(x_size) + " elements but A has " + std::to_string(a.cols()) +
+                 " columns");
+  if (y_size != a.rows())
+    detail::fail("gemv: y has " + std::to_string(y_size) + " elements but A has " + std::to_string(a.rows()) +
+                 " rows");
+  gemm<Datapath>(alpha, a, matrix_view<const TX>(x, x_size, 1), beta, matrix_view<TY>(y, y_size, 1));
+}
+
+}  // namespace lowp

@@ -1,0 +1,158 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "lowp/format/convert.hpp"
+#include "lowp/kernels/gemm.hpp"
+#include "lowp/reference/gemm.hpp"
+
+namespace {
+
+using lowp::matrix_view;
+
+template <class T>
+struct storage {
+  // Elements of T, packed when T is narrower than a byte.
+  std::vector<std::conditional_t<lowp::detail::is_packed_v<T>, std::uint8_t, T>> data;
+  std::size_t count;
+  explicit storage(std::size_t n)
+      : data(lowp::detail::is_packed_v<T> ? lowp::packed_bytes<T>(n) : n), count(n) {}
+};
+
+template <class T>
+T random_element(std::mt19937& g) {
+  std::uniform_int_distribution<int> d(0, 255);
+  if constexpr (std::is_same_v<T, float>) return std::uniform_real_distribution<float>(-2.f, 2.f)(g);
+  else if constexpr (std::is_same_v<T, std::int8_t>) return std::int8_t(d(g) - 128);
+  else if constexpr (std::is_same_v<T, std::uint8_t>) return std::uint8_t(d(g));
+  else {
+    // Random finite code of the format.
+    for (;;) {
+      T t = T::from_bits(typename T::storage_type(d(g) & ((1 << lowp::bit_width_v<T>) - 1)));
+      if (std::isfinite(float(t))) return t;
+    }
+  }
+}
+
+template <class T>
+matrix_view<T> fill(storage<T>& s, std::size_t rows, std::size_t cols, std::mt19937& g) {
+  matrix_view<T> v(s.data.data(), rows, cols);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) v(i, j) = random_element<T>(g);
+  return v;
+}
+
+template <class TA, class TB>
+void check_gemm(std::size_t M, std::size_t N, std::size_t K, bool transpose_b, std::uint32_t seed) {
+  using TC = lowp::gemm_output_t<TA, TB>;
+  std::mt19937 g(seed);
+  storage<TA> as(M * K);
+  storage<TB> bs(K * N);
+  auto a = fill(as, M, K, g);
+  // B is stored N x K (weights layout) and viewed transposed when requested.
+  auto b = transpose_b ? fill(bs, N, K, g).transposed() : fill(bs, K, N, g);
+  std::vector<TC> c0(M * N);
+  for (auto& x : c0) x = TC(std::uniform_int_distribution<int>(-3, 3)(g));
+  for (TC beta : {TC(0), TC(1), TC(-2)}) {
+    const TC alpha = std::is_same_v<TC, float> ? TC(0.75f) : TC(3);
+    auto c = c0, r = c0;
+    matrix_view<TC> cv(c.data(), M, N), rv(r.data(), M, N);
+    lowp::gemm(alpha, matrix_view<const TA>(a), matrix_view<const TB>(b), beta, cv);
+    lowp::reference::gemm<TA, TB, TC>(alpha, a, b, beta, rv);
+    for (std::size_t i = 0; i < M; ++i)
+      for (std::size_t j = 0; j < N; ++j) {
+        INFO(lowp::element_name<TA>() << " x " << lowp::element_name<TB>() << " " << M << "x" << N << "x" << K
+                                      << " beta " << double(beta) << " at " << i << "," << j);
+        if constexpr (std::is_same_v<TC, float>) {
+          const double bound =
+              lowp::reference::gemm_error_bound<TA, TB>(alpha, a, b, beta, c0[i * N + j], i, j);
+          REQUIRE(std::fabs(double(cv(i, j)) - double(rv(i, j))) <= bound);
+        } else {
+          REQUIRE(cv(i, j) == rv(i, j));
+        }
+      }
+  }
+}
+
+template <class TA, class TB>
+void check_shapes() {
+  struct shape { std::size_t m, n, k; };
+  for (shape s : {shape{1, 1, 1}, shape{7, 13, 29}, shape{5, 3, 0}, shape{17, 9, 300}, shape{70, 11, 33}})
+    for (bool t : {false, true}) check_gemm<TA, TB>(s.m, s.n, s.k, t, std::uint32_t(s.m * 1000 + s.k));
+}
+
+}  // namespace
+
+TEST_CASE("gemm float32 x float32 within the error bound of the exact product", "[gemm]") {
+  check_shapes<float, float>();
+}
+
+TEST_CASE("gemm int8 x int8 and uint8 x int8 are exact in int32", "[gemm]") {
+  check_shapes<std::int8_t, std::int8_t>();
+  check_shapes<std::uint8_t, std::int8_t>();
+}
+
+TEST_CASE("gemm with narrow weights decoded in the packing", "[gemm]") {
+  check_shapes<float, lowp::float8_e4m3fn>();
+  check_shapes<float, lowp::int4>();
+  check_shapes<float, lowp::float4_e2m1fn>();
+  check_shapes<float, lowp::float6_e3m2fn>();
+  check_shapes<lowp::float8_e4m3fn, lowp::float8_e5m2>();
+  check_shapes<std::int8_t, lowp::int4>();
+}
+
+TEST_CASE("gemm exact reference: cancellation is resolved exactly", "[gemm]") {
+  // 2^30 + 1 - 2^30 in float loses the 1 in a naive sum; the oracle keeps it.
+  float a[3] = {0x1p30f, 1.f, -0x1p30f};
+  float b[3] = {1.f, 1.f, 1.f};
+  float c = 0;
+  lowp::reference::gemm<float, float, float>(1.f, matrix_view<const float>(a, 1, 3),
+                                             matrix_view<const float>(b, 3, 1), 0.f, matrix_view<float>(&c, 1, 1));
+  REQUIRE(c == 1.f);
+}
+
+TEST_CASE("gemm with beta = 0 does not read C", "[gemm]") {
+  float a[2] = {1, 2}, b[2] = {3, 4};
+  float c = std::numeric_limits<float>::quiet_NaN();
+  lowp::gemm(1.f, matrix_view<const float>(a, 1, 2), matrix_view<const float>(b, 2, 1), 0.f,
+             matrix_view<float>(&c, 1, 1));
+  REQUIRE(c == 11.f);
+}
+
+TEST_CASE("gemm rejects bad arguments with a message naming them", "[gemm]") {
+  std::vector<float> a(6), b(12), c(8);
+  using Catch::Matchers::Contains;
+  REQUIRE_THROWS_WITH(lowp::gemm(1.f, matrix_view<const float>(a.data(), 2, 3), matrix_view<const float>(b.data(), 4, 3),
+                                 0.f, matrix_view<float>(c.data(), 2, 3)),
+                      Contains("A.cols() must equal B.rows()"));
+  REQUIRE_THROWS_WITH(lowp::gemm(1.f, matrix_view<const float>(a.data(), 2, 3), matrix_view<const float>(b.data(), 3, 4),
+                                 0.f, matrix_view<float>(c.data(), 2, 3)),
+                      Contains("C is 2x3 but A * B is 2x4"));
+  REQUIRE_THROWS_WITH(lowp::gemm(1.f, matrix_view<const float>(a.data(), 2, 3), matrix_view<const float>(b.data(), 3, 2),
+                                 0.f, matrix_view<float>(a.data() + 2, 2, 2)),
+                      Contains("C overlaps A"));
+  REQUIRE_THROWS_AS(lowp::gemv(1.f, matrix_view<const float>(a.data(), 2, 3), b.data(), 4, 0.f, c.data(), 2),
+                    lowp::error);
+  REQUIRE_THROWS_WITH(lowp::gemv(1.f, matrix_view<const float>(a.data(), 2, 3), b.data(), 3, 0.f, c.data(), 5),
+                      Contains("y has 5 elements"));
+}
+
+TEST_CASE("gemv matches the reference", "[gemm]") {
+  std::mt19937 g(7);
+  storage<lowp::int4> w(37 * 41);
+  auto a = fill(w, 37, 41, g);
+  std::vector<float> x(41), y(37, 1.f), r(37, 1.f);
+  for (auto& v : x) v = random_element<float>(g);
+  lowp::gemv(2.f, matrix_view<const lowp::int4>(a), x.data(), x.size(), 0.5f, y.data(), y.size());
+  lowp::reference::gemm<lowp::int4, float, float>(2.f, a, matrix_view<const float>(x.data(), 41, 1), 0.5f,
+                                                  matrix_view<float>(r.data(), 37, 1));
+  for (std::size_t i = 0; i < 37; ++i) {
+    const double bound = lowp::reference::gemm_error_bound<lowp::int4, float>(
+        2.f, a, matrix_view<const float>(x.data(), 41, 1), 0.5f, 1.f, i, 0);
+    REQUIRE(std::fabs(y[i] - r[i]) <= bound);
+  }
+}
