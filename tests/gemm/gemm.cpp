@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "lowp/block/formats.hpp"
 #include "lowp/format/convert.hpp"
 #include "lowp/kernels/gemm.hpp"
 #include "lowp/reference/gemm.hpp"
@@ -48,7 +49,7 @@ matrix_view<T> fill(storage<T>& s, std::size_t rows, std::size_t cols, std::mt19
 
 template <class TA, class TB>
 void check_gemm(std::size_t M, std::size_t N, std::size_t K, bool transpose_b, std::uint32_t seed) {
-  using TC = lowp::gemm_output_t<TA, TB>;
+  using TC = lowp::gemm_output_t<matrix_view<const TA>, matrix_view<const TB>>;
   std::mt19937 g(seed);
   storage<TA> as(M * K);
   storage<TB> bs(K * N);
@@ -155,4 +156,57 @@ TEST_CASE("gemv matches the reference", "[gemm]") {
         2.f, a, matrix_view<const float>(x.data(), 41, 1), 0.5f, 1.f, i, 0);
     REQUIRE(std::fabs(y[i] - r[i]) <= bound);
   }
+}
+
+namespace {
+
+// Block-format weights (stored N x K, blocks along K) times activations A
+// (M x K, float or another block format), against the float reference on the
+// dequantized operands: the block decoding itself is checked against ggml
+// and OCP elsewhere.
+template <class BW, class BA = void>
+void check_block_gemm(std::size_t M, std::size_t N, std::size_t K) {
+  std::mt19937 g(unsigned(M * 131 + N * 7 + K));
+  std::normal_distribution<float> d(0.f, 1.f);
+  std::vector<float> w(N * K), x(M * K);
+  for (auto& v : w) v = d(g);
+  for (auto& v : x) v = d(g);
+  lowp::quantize_options opt;
+  opt.pad = lowp::padding::zero;
+  lowp::block_tensor<BW> wq(w, N, K, opt);
+  const std::vector<float> wd = wq.dequantize();
+  std::vector<float> xd = x;
+  std::vector<float> c(M * N, 1.f), r(M * N, 1.f);
+  const lowp::block_matrix_view<BW> wv(wq);
+  if constexpr (std::is_void_v<BA>) {
+    lowp::gemm(1.5f, matrix_view<const float>(x.data(), M, K), wv.transposed(), 0.5f, matrix_view<float>(c.data(), M, N));
+  } else {
+    lowp::block_tensor<BA> xq(x, M, K, opt);
+    xd = xq.dequantize();
+    lowp::gemm(1.5f, lowp::block_matrix_view<BA>(xq), wv.transposed(), 0.5f, matrix_view<float>(c.data(), M, N));
+  }
+  const matrix_view<const float> av(xd.data(), M, K), bv = matrix_view<const float>(wd.data(), N, K).transposed();
+  lowp::reference::gemm<float, float, float>(1.5f, av, bv, 0.5f, matrix_view<float>(r.data(), M, N));
+  for (std::size_t i = 0; i < M; ++i)
+    for (std::size_t j = 0; j < N; ++j) {
+      INFO(BW::name << " " << M << "x" << N << "x" << K << " at " << i << "," << j);
+      const double bound = lowp::reference::gemm_error_bound<float, float>(1.5f, av, bv, 0.5f, 1.f, i, j);
+      REQUIRE(std::fabs(double(c[i * N + j]) - double(r[i * N + j])) <= bound);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("gemm with block-format weights decodes whole blocks in the packing", "[gemm]") {
+  check_block_gemm<lowp::mxfp4>(5, 7, 64);
+  check_block_gemm<lowp::mxfp4>(3, 9, 544);  // crosses a KC boundary
+  check_block_gemm<lowp::nvfp4>(4, 5, 48);
+  check_block_gemm<lowp::ggml_q4_0>(6, 3, 96);
+  check_block_gemm<lowp::mxfp8_e4m3>(2, 2, 40);  // K padded to 64
+  check_block_gemm<lowp::mxfp6_e3m2>(3, 4, 32);
+}
+
+TEST_CASE("gemm W4A8: 4-bit block weights times int8 block activations", "[gemm]") {
+  check_block_gemm<lowp::ggml_q4_0, lowp::ggml_q8_0>(4, 6, 128);
+  check_block_gemm<lowp::mxfp4, lowp::mxint8>(5, 3, 96);
 }

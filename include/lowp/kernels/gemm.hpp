@@ -3,11 +3,13 @@
 // GEMM and GEMV over matrix views of composed formats.
 //   gemm:  C <- alpha * A * B + beta * C     (A: M x K, B: K x N, C: M x N)
 //   gemv:  y <- alpha * A * x + beta * y     (A: N x K weights, x: K, y: N)
-// Element types: float, int8_t, uint8_t and every scalar format. Integer x
-// integer accumulates exactly into int32 C (wrapping modulo 2^32); every other
-// combination accumulates in float32 into float C. Narrow operands are
-// decoded while panels are packed: no dequantized copy of a whole operand is
-// made. When beta is 0, C is not read.
+// Operands are matrix_view<T> (T: float, int8_t, uint8_t or any scalar
+// format, packed when narrower than a byte) or block_matrix_view<BF> (any
+// block format, e.g. 4-bit weights stored N x K and viewed transposed).
+// Integer x integer accumulates exactly into int32 C (wrapping modulo 2^32);
+// every other combination accumulates in float32 into float C. Narrow
+// operands are decoded while panels are packed: no dequantized copy of a
+// whole operand is made. When beta is 0, C is not read.
 //
 // Structure (Goto & van de Geijn, "Anatomy of high-performance matrix
 // multiplication", TOMS 2008): B is packed in KC x NC blocks of NR-column
@@ -17,10 +19,12 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <numeric>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "lowp/block/block_matrix_view.hpp"
 #include "lowp/container/matrix_view.hpp"
 #include "lowp/core/element.hpp"
 #include "lowp/datapath/datapath.hpp"
@@ -28,11 +32,25 @@
 
 namespace lowp {
 
+// The element type of an operand view: T for matrix_view<T>, float for a
+// block operand (its values are decoded to float).
+template <class V>
+struct operand_element {
+  using type = float;
+};
+template <class T>
+struct operand_element<matrix_view<T>> {
+  using type = std::remove_const_t<T>;
+};
+template <class V>
+using operand_element_t = typename operand_element<V>::type;
+
 template <class TA, class TB>
 inline constexpr bool is_integer_gemm_v = is_integer_element_v<TA> && is_integer_element_v<TB>;
 
-template <class TA, class TB>
-using gemm_output_t = std::conditional_t<is_integer_gemm_v<TA, TB>, std::int32_t, float>;
+template <class VA, class VB>
+using gemm_output_t =
+    std::conditional_t<is_integer_gemm_v<operand_element_t<VA>, operand_element_t<VB>>, std::int32_t, float>;
 
 namespace detail {
 
@@ -46,9 +64,8 @@ bool overlaps(const X& x, const Y& y) {
   return x0 < y0 + y.extent_bytes() && y0 < x0 + x.extent_bytes();
 }
 
-template <class TA, class TB, class TC>
-void check_gemm_args(const char* fn, const matrix_view<const TA>& a, const matrix_view<const TB>& b,
-                     const matrix_view<TC>& c) {
+template <class VA, class VB, class TC>
+void check_gemm_args(const char* fn, const VA& a, const VB& b, const matrix_view<TC>& c) {
   if (a.cols() != b.rows())
     fail(std::string(fn) + ": A is " + shape(a.rows(), a.cols()) + " and B is " + shape(b.rows(), b.cols()) +
          ": A.cols() must equal B.rows()");
@@ -64,10 +81,51 @@ constexpr Acc load_element(const T& x) {
   else return Acc(element_value(x));
 }
 
+// Packs rows [i0, i0 + mc) x columns [p0, p0 + kc) of `a` into MR-row
+// panels: dst[(q * kc + k) * MR + r] = a(i0 + q * MR + r, p0 + k), zero-padded.
+template <std::size_t MR, class Acc, class V>
+void pack_row_panels(const V& a, std::size_t i0, std::size_t mc, std::size_t p0, std::size_t kc, Acc* dst) {
+  const std::size_t panels = (mc + MR - 1) / MR;
+  std::fill(dst, dst + panels * kc * MR, Acc(0));
+  if constexpr (is_block_matrix_view_v<V>) {
+    if (!a.is_transposed()) {  // logical rows are stored rows: decode whole blocks
+      std::vector<float> row(kc);
+      for (std::size_t i = 0; i < mc; ++i) {
+        a.decode_stored(i0 + i, p0, kc, row.data());
+        for (std::size_t k = 0; k < kc; ++k) dst[((i / MR) * kc + k) * MR + i % MR] = Acc(row[k]);
+      }
+      return;
+    }
+    for (std::size_t i = 0; i < mc; ++i)
+      for (std::size_t k = 0; k < kc; ++k) dst[((i / MR) * kc + k) * MR + i % MR] = Acc(a(i0 + i, p0 + k));
+  } else {
+    using T = operand_element_t<V>;
+    for (std::size_t i = 0; i < mc; ++i)
+      for (std::size_t k = 0; k < kc; ++k) dst[((i / MR) * kc + k) * MR + i % MR] = load_element<Acc>(T(a(i0 + i, p0 + k)));
+  }
+}
+
+// The transpose of pack_row_panels: NR-column panels of b,
+// dst[(q * kc + k) * NR + s] = b(p0 + k, j0 + q * NR + s).
+template <std::size_t NR, class Acc, class V>
+void pack_col_panels(const V& b, std::size_t p0, std::size_t kc, std::size_t j0, std::size_t nc, Acc* dst) {
+  pack_row_panels<NR>(b.transposed(), j0, nc, p0, kc, dst);
+}
+
+// Depth of a packed panel: a multiple of every block size along K, so block
+// operands are decoded in whole blocks.
+template <class V>
+constexpr std::size_t k_granule() {
+  if constexpr (is_block_matrix_view_v<V>) return V::format::block_size;
+  else return 1;
+}
+
 // Portable blocked engine; the per-ISA micro-kernels plug in at micro_tile.
-template <class Acc, class TA, class TB, class TC>
+template <class Acc, class VA, class VB, class TC>
 struct blocked_gemm {
-  static constexpr std::size_t MR = 4, NR = 8, KC = 256, MC = 64, NC = 1024;
+  static constexpr std::size_t MR = 4, NR = 8, MC = 64, NC = 1024;
+  static constexpr std::size_t granule = std::lcm(k_granule<VA>(), k_granule<VB>());
+  static constexpr std::size_t KC = granule >= 256 ? granule : (256 / granule) * granule;
 
   static void micro_tile(std::size_t kc, const Acc* ap, const Acc* bp, Acc* tile) {
     for (std::size_t t = 0; t < MR * NR; ++t) tile[t] = 0;
@@ -76,7 +134,7 @@ struct blocked_gemm {
         for (std::size_t s = 0; s < NR; ++s) tile[r * NR + s] += ap[k * MR + r] * bp[k * NR + s];
   }
 
-  static void run(TC alpha, matrix_view<const TA> a, matrix_view<const TB> b, TC beta, matrix_view<TC> c) {
+  static void run(TC alpha, const VA& a, const VB& b, TC beta, matrix_view<TC> c) {
     const std::size_t M = c.rows(), N = c.cols(), K = a.cols();
     if (M == 0 || N == 0) return;
     std::vector<Acc> bpack, apack;
@@ -86,21 +144,14 @@ struct blocked_gemm {
       const std::size_t npanels = (nc + NR - 1) / NR;
       for (std::size_t p0 = 0; p0 == 0 || p0 < K; p0 += KC) {
         const std::size_t kc = std::min(KC, K - p0);
-        // Pack (and decode) B[p0:p0+kc, j0:j0+nc] into NR-column panels, zero-padded.
-        bpack.assign(npanels * kc * NR, Acc(0));
-        for (std::size_t q = 0; q < npanels; ++q)
-          for (std::size_t k = 0; k < kc; ++k)
-            for (std::size_t s = 0; s < NR && q * NR + s < nc; ++s)
-              bpack[(q * kc + k) * NR + s] = load_element<Acc>(TB(b(p0 + k, j0 + q * NR + s)));
+        bpack.resize(npanels * kc * NR);
+        pack_col_panels<NR>(b, p0, kc, j0, nc, bpack.data());
         const bool first = p0 == 0;
         for (std::size_t i0 = 0; i0 < M; i0 += MC) {
           const std::size_t mc = std::min(MC, M - i0);
           const std::size_t mpanels = (mc + MR - 1) / MR;
-          apack.assign(mpanels * kc * MR, Acc(0));
-          for (std::size_t q = 0; q < mpanels; ++q)
-            for (std::size_t k = 0; k < kc; ++k)
-              for (std::size_t r = 0; r < MR && q * MR + r < mc; ++r)
-                apack[(q * kc + k) * MR + r] = load_element<Acc>(TA(a(i0 + q * MR + r, p0 + k)));
+          apack.resize(mpanels * kc * MR);
+          pack_row_panels<MR>(a, i0, mc, p0, kc, apack.data());
           for (std::size_t qi = 0; qi < mpanels; ++qi)
             for (std::size_t qj = 0; qj < npanels; ++qj) {
               micro_tile(kc, apack.data() + qi * kc * MR, bpack.data() + qj * kc * NR, tile);
@@ -128,23 +179,28 @@ struct blocked_gemm {
 
 }  // namespace detail
 
-template <datapath_type Datapath = datapath::fast, class TA, class TB, class TC>
-void gemm(TC alpha, matrix_view<const TA> a, matrix_view<const TB> b, TC beta, matrix_view<TC> c) {
-  static_assert(is_element_v<TA>, "gemm: A's element type is not supported");
-  static_assert(is_element_v<TB>, "gemm: B's element type is not supported");
-  static_assert(std::is_same_v<TC, gemm_output_t<TA, TB>>,
+template <class V>
+inline constexpr bool is_operand_v = is_block_matrix_view_v<V>;
+template <class T>
+inline constexpr bool is_operand_v<matrix_view<T>> = is_element_v<std::remove_const_t<T>>;
+
+template <datapath_type Datapath = datapath::fast, class VA, class VB, class TC>
+void gemm(TC alpha, const VA& a, const VB& b, TC beta, matrix_view<TC> c) {
+  static_assert(is_operand_v<VA>, "gemm: A must be a matrix_view of a supported element type or a block_matrix_view");
+  static_assert(is_operand_v<VB>, "gemm: B must be a matrix_view of a supported element type or a block_matrix_view");
+  static_assert(std::is_same_v<TC, gemm_output_t<VA, VB>>,
                 "gemm: C must be int32_t for integer x integer operands and float otherwise");
   static_assert(std::is_same_v<Datapath, datapath::fast>, "gemm: datapath not supported yet");
   detail::check_gemm_args("gemm", a, b, c);
   // Integer accumulation in uint32: two's complement wrap-around without
   // signed overflow.
   using Acc = std::conditional_t<std::is_integral_v<TC>, std::uint32_t, float>;
-  detail::blocked_gemm<Acc, TA, TB, TC>::run(alpha, a, b, beta, c);
+  detail::blocked_gemm<Acc, VA, VB, TC>::run(alpha, a, b, beta, c);
 }
 
 // y <- alpha * A * x + beta * y: A is N x K, x has K elements, y has N.
-template <datapath_type Datapath = datapath::fast, class TA, class TX, class TY>
-void gemv(TY alpha, matrix_view<const TA> a, const TX* x, std::size_t x_size, TY beta, TY* y, std::size_t y_size) {
+template <datapath_type Datapath = datapath::fast, class VA, class TX, class TY>
+void gemv(TY alpha, const VA& a, const TX* x, std::size_t x_size, TY beta, TY* y, std::size_t y_size) {
   if (x_size != a.cols())
     detail::fail("gemv: x has " + std::to_string(x_size) + " elements but A has " + std::to_string(a.cols()) +
                  " columns");
