@@ -6,59 +6,26 @@
 
 #ifdef LOWP_TOOL_PATH
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <bit>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "../../tools/lowp/format_info.hpp"
 #include "../../tools/lowp/tensors.hpp"
+#include "lowp/block/formats.hpp"
 #include "lowp/format/convert.hpp"
 #include "lowp/format/formats.hpp"
 #include "lowp/quant/metrics.hpp"
+#include "tool_runner.hpp"
 
 namespace {
 
-struct tool_result {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs `lowp <args>` with `input` on stdin. Arguments are single-quoted.
-tool_result run_lowp(const std::vector<std::string>& args, const std::string& input = "") {
-  static int counter = 0;
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("lowp_cli_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "in", std::ios::binary) << input;
-  std::string command = "'" LOWP_TOOL_PATH "'";
-  for (const std::string& a : args) command += " '" + a + "'";
-  command += " < '" + (dir / "in").string() + "' > '" + (dir / "out").string() + "' 2> '" + (dir / "err").string() + "'";
-  const int raw = std::system(command.c_str());
-  tool_result r;
-  r.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = slurp(dir / "out");
-  r.err = slurp(dir / "err");
-  std::filesystem::remove_all(dir);
-  return r;
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using lowp_test::contains;
+using lowp_test::run_lowp;
+using lowp_test::tool_result;
 
 std::string hex(std::uint32_t v, int digits) {
   char buf[16];
@@ -230,21 +197,33 @@ TEST_CASE("lowp encode/decode: errors name the bad argument or line", "[tools][c
 TEST_CASE("lowp --help", "[tools][cli]") {
   const tool_result top = run_lowp({"--help"});
   CHECK(top.status == 0);
-  for (const char* c : {"formats", "encode", "decode", "report"}) CHECK(contains(top.out, c));
+  for (const char* c : {"formats", "encode", "decode", "quantize", "dequantize", "error", "report"})
+    CHECK(contains(top.out, std::string("\n  ") + c + " "));
   const tool_result encode = run_lowp({"encode", "--help"});
   CHECK(encode.status == 0);
   CHECK(contains(encode.out, "usage: lowp encode"));
   CHECK(contains(encode.out, "--round R"));
   CHECK(contains(encode.out, "--isa I"));
+  // Maintainers' options are accepted but not advertised.
+  const tool_result report = run_lowp({"report", "--help"});
+  CHECK(report.status == 0);
+  CHECK(contains(report.out, "--isa I"));
+  CHECK_FALSE(contains(report.out, "--write-tensors"));
+  CHECK_FALSE(contains(report.out, "--blocks-markdown"));
 }
 
 TEST_CASE("lowp report: sections and figures", "[tools][cli][report]") {
   const tool_result r = run_lowp({"report"});
   REQUIRE(r.status == 0);
   CHECK(r.err.empty());
-  for (const char* heading :
-       {"== Scalar formats ==", "== Round-trip error: Gaussian tensor ==", "== Round-trip error: heavy-tailed tensor =="})
+  for (const char* heading : {"== Scalar formats ==", "== Round-trip error: Gaussian tensor ==",
+                              "== Round-trip error: heavy-tailed tensor ==", "== Round-trip error: block formats =="})
     CHECK(contains(r.out, heading));
+  const std::string blocks = r.out.substr(r.out.find("== Round-trip error: block formats =="));
+  lowp::for_each_format<lowp::block_formats>([&]<class BF>(lowp::type_tag<BF>) {
+    INFO(BF::name);
+    CHECK(contains(blocks, "\n" + std::string(BF::name) + " "));
+  });
   for (const auto& f : lowp::tool::all_format_infos()) {
     INFO(f.name);
     std::size_t rows = 0;

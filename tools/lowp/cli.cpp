@@ -68,12 +68,16 @@ std::string usage_text(const command& c) {
   std::string s = "usage: lowp " + std::string(c.name);
   if (!c.arguments.empty()) s += " " + std::string(c.arguments);
   for (const option_spec& o : c.options)
-    s += " [" + std::string(o.name) + (o.value_name.empty() ? "" : " " + std::string(o.value_name)) + "]";
+    if (!o.hidden)
+      s += " [" + std::string(o.name) + (o.value_name.empty() ? "" : " " + std::string(o.value_name)) + "]";
   s += "\n\n" + std::string(c.summary) + "\n";
   if (!c.details.empty()) s += "\n" + std::string(c.details);
-  if (!c.options.empty()) {
+  bool any_visible = false;
+  for (const option_spec& o : c.options) any_visible = any_visible || !o.hidden;
+  if (any_visible) {
     s += "\noptions:\n";
     for (const option_spec& o : c.options) {
+      if (o.hidden) continue;
       std::string left = "  " + std::string(o.name) + (o.value_name.empty() ? "" : " " + std::string(o.value_name));
       left.resize(left.size() < 18 ? 18 : left.size() + 1, ' ');
       s += left + std::string(o.help);
@@ -119,6 +123,18 @@ std::uint64_t seed_from(const parsed_args& args) {
     throw usage_error("--seed '" + *v + "' is not an unsigned 64-bit integer (decimal or 0x hex)");
   return seed;
 }
+
+std::optional<std::size_t> cols_from(const parsed_args& args) {
+  const auto v = args.value(cols_option.name);
+  if (!v) return std::nullopt;
+  std::size_t k = 0;
+  const auto r = std::from_chars(v->data(), v->data() + v->size(), k);
+  if (v->empty() || r.ec != std::errc{} || r.ptr != v->data() + v->size() || k == 0)
+    throw usage_error("--cols '" + *v + "' is not a positive integer");
+  return k;
+}
+
+padding padding_from(const parsed_args& args) { return args.flag(pad_option.name) ? padding::zero : padding::none; }
 
 std::span<const std::string_view> known_isas() {
   static constexpr std::array<std::string_view, 6> names{"scalar", "sse2", "sse4_1", "avx2", "avx512bw", "neon64"};

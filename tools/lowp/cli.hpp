@@ -15,6 +15,7 @@
 
 #include "lowp/core/policy.hpp"
 #include "lowp/format/formats.hpp"
+#include "lowp/reference/block.hpp"
 
 namespace lowp::tool {
 
@@ -45,6 +46,7 @@ struct option_spec {
   std::string_view name;        // "--round"
   std::string_view value_name;  // "R"; empty for a flag
   std::string_view help;
+  bool hidden = false;          // accepted, but left out of the usage (maintainers' options)
 };
 
 // The options of one invocation: "--name value", "--name=value" or a flag.
@@ -90,9 +92,16 @@ inline constexpr option_spec seed_option{
 inline constexpr option_spec isa_option{
     "--isa", "I", "instruction set"};
 
+inline constexpr option_spec cols_option{
+    "--cols", "K", "row length (default: the whole input is one row; .npy: its last dimension)"};
+inline constexpr option_spec pad_option{
+    "--pad", "", "block formats: zero-pad the last block of each row when K is not a multiple of the block size"};
+
 rounding rounding_from(const parsed_args& args);  // --round, default nearest_even
 overflow overflow_from(const parsed_args& args);  // --overflow, default saturate
 std::uint64_t seed_from(const parsed_args& args);  // --seed, default 0
+std::optional<std::size_t> cols_from(const parsed_args& args);  // --cols, a positive integer
+padding padding_from(const parsed_args& args);  // --pad: padding::zero, else padding::none
 
 // The --isa names of DESIGN §6, and the subset this build can run (best last).
 std::span<const std::string_view> known_isas();

@@ -9,16 +9,16 @@
 
 #include "cli.hpp"
 #include "commands.hpp"
+#include "lowp/error.hpp"
 #include "lowp/version.hpp"
 
 namespace {
 
 using lowp::tool::command;
 
-const std::array<const command*, 4> commands{
-    &lowp::tool::formats_command,
-    &lowp::tool::encode_command,
-    &lowp::tool::decode_command,
+const std::array<const command*, 7> commands{
+    &lowp::tool::formats_command,  &lowp::tool::encode_command, &lowp::tool::decode_command,
+    &lowp::tool::quantize_command, &lowp::tool::dequantize_command, &lowp::tool::error_command,
     &lowp::tool::report_command,
 };
 
@@ -51,6 +51,12 @@ int run(const command& c, std::span<char* const> argv) {
     std::fprintf(stderr, "lowp %.*s: %s\n", int(c.name.size()), c.name.data(), e.what());
     if (e.show_usage) std::fputs(lowp::tool::usage_text(c).c_str(), stderr);
     return e.status;
+  } catch (const lowp::error& e) {
+    // The library's messages begin with "lowp: "; the command's name replaces it.
+    std::string_view message = e.what();
+    if (message.starts_with("lowp: ")) message.remove_prefix(6);
+    std::fprintf(stderr, "lowp %.*s: %.*s\n", int(c.name.size()), c.name.data(), int(message.size()), message.data());
+    return lowp::tool::exit_bad_input;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "lowp %.*s: %s\n", int(c.name.size()), c.name.data(), e.what());
     return lowp::tool::exit_bad_input;

@@ -1,18 +1,25 @@
-// lowp report: formats, then the round-trip accuracy of every scalar format
-// on built-in tensors. Each section is one function listed in report_sections.
+// lowp report: formats, then the round-trip accuracy of every scalar and
+// block format on built-in tensors. Each section is one function listed in
+// report_sections.
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <utility>
 #include <vector>
 
+#include "accuracy_text.hpp"
 #include "commands.hpp"
 #include "format_info.hpp"
 #include "formats_text.hpp"
-#include "lowp/format/convert.hpp"
 #include "lowp/quant/metrics.hpp"
 #include "lowp/version.hpp"
+#include "round_trip.hpp"
+#include "tensor_codec.hpp"
+#include "tensor_files.hpp"
 #include "tensors.hpp"
 #include "text_table.hpp"
 
@@ -46,22 +53,6 @@ std::string formats_section(const report_context&) {
 
 // ---- round-trip accuracy ---------------------------------------------------
 
-constexpr std::size_t tensor_size = 65536;
-constexpr std::uint64_t gaussian_seed = 1;
-constexpr std::uint64_t outlier_seed = 2;
-
-// x -> code -> value with nearest_even + saturate; `scale` divides before
-// encoding and multiplies after decoding.
-template <class T>
-std::vector<float> round_trip(const std::vector<float>& x, double scale) {
-  std::vector<float> y(x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const auto code = encode<T>(double(x[i]) / scale, rounding::nearest_even, overflow::saturate);
-    y[i] = float(double(decode<T>(code)) * scale);
-  }
-  return y;
-}
-
 double abs_max(const std::vector<float>& x) {
   double m = 0;
   for (float v : x) m = std::fabs(double(v)) > m ? std::fabs(double(v)) : m;
@@ -77,7 +68,7 @@ std::string tensor_summary(const std::vector<float>& x) {
          format_fixed(", max|x| %.4g", abs_max(x)) + "\n";
 }
 
-std::string accuracy_table(const std::vector<float>& signed_x) {
+std::string accuracy_table(const std::vector<float>& signed_x, std::string_view isa) {
   std::vector<float> magnitudes(signed_x.size());
   for (std::size_t i = 0; i < signed_x.size(); ++i) magnitudes[i] = std::fabs(signed_x[i]);
 
@@ -93,45 +84,78 @@ std::string accuracy_table(const std::vector<float>& signed_x) {
     row.push_back(format_fixed("%.3e", m.rmse));
     row.push_back(format_fixed("%.3e", m.max_abs));
   };
-  for_each_format<scalar_formats>([&]<class T>(type_tag<T>) {
-    const format_info f = describe<T>();
+  for (const format_info& info : all_format_infos()) {
+    const format_desc f = *find_format(info.name);
     const std::vector<float>& x = f.is_signed ? signed_x : magnitudes;
     std::vector<std::string> row{f.name, std::to_string(f.bits), f.is_signed ? "x" : "|x|"};
     if (f.is_float) {
-      cells(quant::compare(x, round_trip<T>(x, 1.0)), row);
+      cells(quant::compare(x, raw_round_trip(f, x, isa)), row);
     } else {
       row.insert(row.end(), {"–", "–", "–"});
     }
-    const double amax = abs_max(x);
-    cells(quant::compare(x, round_trip<T>(x, amax > 0 ? amax / f.max : 1.0)), row);
+    const round_trip_result scaled = scaled_round_trip(f, signed_x, 1, signed_x.size(), isa);
+    cells(quant::compare(scaled.reference, scaled.reconstructed), row);
     t.add_row(std::move(row));
-  });
+  }
   return t.str();
 }
 
 std::string accuracy_notes() {
   return "raw:    each value encoded as is (nearest_even, saturate), decoded. Not done for\n"
          "        integer formats.\n"
-         "scaled: per-tensor absmax scaling, s = max|x| / max(format) in double: x/s encoded\n"
-         "        (nearest_even, saturate), decoded, multiplied by s.\n"
+         "scaled: per-tensor absmax scaling, s = max|x| / max(format) in double: x/s rounded\n"
+         "        to float32, encoded (nearest_even, saturate), decoded, multiplied by s.\n"
          "on:     unsigned formats are measured on |x|, signed ones on x.\n"
          "SQNR = 10 log10(sum x^2 / sum (x - y)^2) in dB; RMSE and max abs error in units of x.\n";
 }
 
-std::string gaussian_section(const report_context&) {
-  const std::vector<float> x = gaussian_tensor(tensor_size, gaussian_seed);
-  return std::to_string(tensor_size) + " float32 values of N(0, 1), Box–Muller over lowp::stochastic_bits, seed " +
-         std::to_string(gaussian_seed) + ".\n" + tensor_summary(x) + "\n" + accuracy_table(x) + "\n" +
-         accuracy_notes();
+std::string gaussian_section(const report_context& c) {
+  const std::vector<float> x = report_gaussian_tensor();
+  return std::to_string(report_tensor_size) +
+         " float32 values of N(0, 1), Box–Muller over lowp::stochastic_bits, seed " + std::to_string(gaussian_seed) +
+         ".\n" + tensor_summary(x) + "\n" + accuracy_table(x, c.isa) + "\n" + accuracy_notes();
 }
 
-std::string outlier_section(const report_context&) {
-  const std::vector<float> x = outlier_tensor(tensor_size, outlier_seed);
+std::string outlier_section(const report_context& c) {
+  const std::vector<float> x = report_heavy_tailed_tensor();
   std::size_t outliers = 0;
   for (std::size_t i = 0; i < x.size(); ++i) outliers += is_outlier(outlier_seed, i);
-  return std::to_string(tensor_size) + " float32 values of N(0, 1), seed " + std::to_string(outlier_seed) + ", with " +
-         std::to_string(outliers) + " outliers (0.1% of the elements, chosen by hash) multiplied by 100.\n" +
-         tensor_summary(x) + "\n" + accuracy_table(x) + "\nColumns as in the Gaussian section.\n";
+  return std::to_string(report_tensor_size) + " float32 values of N(0, 1), seed " + std::to_string(outlier_seed) +
+         ", with " + std::to_string(outliers) +
+         " outliers (0.1% of the elements, chosen by hash) multiplied by 100.\n" + tensor_summary(x) + "\n" +
+         accuracy_table(x, c.isa) + "\nColumns as in the Gaussian section.\n";
+}
+
+// ---- block formats -------------------------------------------------------------
+
+// Every block format on both built-in tensors, blocked along rows of report_cols.
+std::vector<block_accuracy_row> block_accuracy(std::string_view isa) {
+  const std::vector<float> g = report_gaussian_tensor();
+  const std::vector<float> h = report_heavy_tailed_tensor();
+  std::vector<block_accuracy_row> rows;
+  for (const format_desc& f : block_format_descs()) {
+    const round_trip_result rg = scaled_round_trip(f, g, report_rows, report_cols, isa);
+    const round_trip_result rh = scaled_round_trip(f, h, report_rows, report_cols, isa);
+    rows.push_back({f.name, rg.bits_per_element, quant::compare(rg.reference, rg.reconstructed),
+                    quant::compare(rh.reference, rh.reconstructed)});
+  }
+  return rows;
+}
+
+std::string block_section(const report_context& c) {
+  text_table t;  // block_accuracy_columns(), abbreviated
+  t.add_column("format", text_table::align::left);
+  for (const char* h : {"bits", "Gauss SQNR", "Gauss RMSE", "Gauss max abs", "heavy SQNR", "heavy RMSE",
+                        "heavy max abs"})
+    t.add_column(h);
+  for (const block_accuracy_row& r : block_accuracy(c.isa)) t.add_row(block_accuracy_cells(r));
+  return "The tensors of the two sections above as " + std::to_string(report_rows) + " rows of " +
+         std::to_string(report_cols) + " values, blocked along the rows;\n"
+         "each block format's own scale rule, elements nearest_even + saturate (ggml: as ggml).\n\n" +
+         t.str() +
+         "\nbits: storage bits per value, block scales and NVFP4's float32 tensor scale included.\n"
+         "Gauss: the Gaussian tensor; heavy: the heavy-tailed one. SQNR in dB, RMSE and max abs\n"
+         "error in units of x. docs/blocks.md explains each format and scale rule.\n";
 }
 
 // ---- the report ------------------------------------------------------------
@@ -140,12 +164,39 @@ const report_section report_sections[] = {
     {"Scalar formats", formats_section},
     {"Round-trip error: Gaussian tensor", gaussian_section},
     {"Round-trip error: heavy-tailed tensor", outlier_section},
+    {"Round-trip error: block formats", block_section},
 };
 
-constexpr option_spec report_options[] = {isa_option};
+constexpr option_spec report_options[] = {
+    isa_option,
+    {"--write-tensors", "DIR", "write the built-in tensors as DIR/gaussian.npy and DIR/heavy_tailed.npy", true},
+    {"--blocks-markdown", "", "print the block format table of docs/blocks.md", true},
+};
+
+// Maintainers' options: the inputs of docs/blocks_pareto.svg, the table of docs/blocks.md.
+int write_tensors(const std::string& dir) {
+  if (dir.empty()) throw usage_error("--write-tensors needs a directory");
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw cli_error(dir + ": cannot create the directory: " + ec.message(), exit_bad_input);
+  const std::pair<const char*, std::vector<float>> tensors[] = {{"gaussian.npy", report_gaussian_tensor()},
+                                                                 {"heavy_tailed.npy", report_heavy_tailed_tensor()}};
+  for (const auto& [file, values] : tensors) {
+    const std::string path = (std::filesystem::path(dir) / file).string();
+    write_float_output(path, values, {report_rows, report_cols});
+    std::printf("%s\n", path.c_str());
+  }
+  return exit_ok;
+}
 
 int run_report(const parsed_args& args) {
   const report_context context{isa_from(args)};
+  if (const auto dir = args.value("--write-tensors")) return write_tensors(*dir);
+  if (args.flag("--blocks-markdown")) {
+    std::fputs(block_accuracy_markdown(block_accuracy(context.isa)).c_str(), stdout);
+    if (std::fflush(stdout) != 0) throw cli_error("cannot write to stdout", exit_bad_input);
+    return exit_ok;
+  }
   std::printf("lowp %d.%d.%d report (isa: %.*s)\n", LOWP_VERSION_MAJOR, LOWP_VERSION_MINOR, LOWP_VERSION_PATCH,
               int(context.isa.size()), context.isa.data());
   for (const report_section& s : report_sections) {
@@ -164,7 +215,8 @@ const command report_command{
     "formats, and round-trip accuracy of every format on built-in tensors",
     "Sections: the scalar formats table; round-trip error (SQNR, RMSE, max abs) of every\n"
     "scalar format on a Gaussian and on a heavy-tailed built-in tensor, raw and with a\n"
-    "per-tensor absmax scale. The tensors are the same on every platform.\n",
+    "per-tensor absmax scale; the same for every block format, with its bits per\n"
+    "element. The tensors are the same on every platform.\n",
     report_options,
     0,
     0,

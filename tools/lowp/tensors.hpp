@@ -113,4 +113,17 @@ inline std::vector<float> outlier_tensor(std::size_t n, std::uint64_t seed, doub
   return x;
 }
 
+// The two tensors of `lowp report`, row-major report_rows x report_cols:
+// block formats are blocked along the rows of this shape, and
+// `lowp report --write-tensors DIR` saves them in it as
+// DIR/gaussian.npy and DIR/heavy_tailed.npy.
+inline constexpr std::size_t report_rows = 256;
+inline constexpr std::size_t report_cols = 256;
+inline constexpr std::size_t report_tensor_size = report_rows * report_cols;
+inline constexpr std::uint64_t gaussian_seed = 1;
+inline constexpr std::uint64_t outlier_seed = 2;
+
+inline std::vector<float> report_gaussian_tensor() { return gaussian_tensor(report_tensor_size, gaussian_seed); }
+inline std::vector<float> report_heavy_tailed_tensor() { return outlier_tensor(report_tensor_size, outlier_seed); }
+
 }  // namespace lowp::tool
