@@ -76,6 +76,15 @@ class packed_reference {
   {
     return *this = other.value();
   }
+  // Exchanges the two elements (not the proxies), so std::swap-based
+  // algorithms (std::reverse, std::sort, ...) work on packed storage.
+  friend constexpr void swap(const packed_reference& a, const packed_reference& b)
+    requires(!std::is_const_v<T>)
+  {
+    const value_type t = a;
+    a = b.value();
+    b = t;
+  }
 
  private:
   static constexpr int W = bit_width_v<value_type>;

@@ -37,7 +37,7 @@ constexpr float decode(typename T::storage_type code) {
   return static_cast<float>(T::from_bits(code));
 }
 
-// Rules for turning a positive value into an E8M0 scale (OCP MX v1.0 §5.3 uses
+// Rules for turning a positive value into an E8M0 scale (OCP MX v1.0 §6.3 uses
 // floor_log2 of the block maximum). Each is a rounding of the value to a power
 // of two; all saturate into [2^-127, 2^127], zero and negative values give
 // 2^-127, NaN and ±Inf give NaN.

@@ -59,6 +59,11 @@ class intn {
   friend constexpr intn operator*(intn a, intn b) { return intn(float(a) * float(b)); }
   friend constexpr intn operator/(intn a, intn b) { return intn(float(a) / float(b)); }
   constexpr intn operator-() const { return intn(-float(*this)); }
+  constexpr intn operator+() const { return *this; }
+  constexpr intn& operator+=(intn o) { return *this = *this + o; }
+  constexpr intn& operator-=(intn o) { return *this = *this - o; }
+  constexpr intn& operator*=(intn o) { return *this = *this * o; }
+  constexpr intn& operator/=(intn o) { return *this = *this / o; }
 
  private:
   storage_type code_ = 0;

@@ -94,7 +94,7 @@ class numeric_limits<lowp::intn<Bits, Signed>> {
   static constexpr bool has_signaling_NaN = false;
   static constexpr float_denorm_style has_denorm = denorm_absent;
   static constexpr bool has_denorm_loss = false;
-  static constexpr float_round_style round_style = round_toward_zero;
+  static constexpr float_round_style round_style = round_to_nearest;
   static constexpr bool is_iec559 = false;
   static constexpr bool is_bounded = true;
   static constexpr bool is_modulo = false;

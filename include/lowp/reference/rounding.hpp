@@ -36,7 +36,8 @@ struct scaled {
 constexpr scaled scale_to_quantum(magnitude m, int quantum_exp) {
   const int k = quantum_exp - m.exp;  // bits discarded
   if (k <= 0) return {m.sig << -k, -1, false, 0};
-  if (k > 64) return {0, -1, true, 0};
+  if (k > 64)  // all of sig is discarded, and it lies below half a quantum (sig < 2^53)
+    return {0, -1, true, k - 32 < 64 ? std::uint32_t(m.sig >> (k - 32)) : 0U};
   const std::uint64_t n = k == 64 ? 0 : m.sig >> k;
   const std::uint64_t rem = k == 64 ? m.sig : m.sig & ((std::uint64_t{1} << k) - 1U);
   const std::uint64_t half = std::uint64_t{1} << (k - 1);
