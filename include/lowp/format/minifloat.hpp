@@ -28,9 +28,10 @@ class minifloat {
       : code_(storage_type(reference::encode<D>(x, rounding::nearest_even, overflow::saturate))) {}
   constexpr explicit minifloat(float x) : minifloat(double(x)) {}
 
+  // Bits above the format's width are dropped.
   static constexpr minifloat from_bits(storage_type code) {
     minifloat m;
-    m.code_ = code;
+    m.code_ = storage_type(code & ((1U << D.width()) - 1U));
     return m;
   }
   constexpr storage_type bits() const { return code_; }
@@ -44,11 +45,11 @@ class minifloat {
   friend constexpr bool operator==(minifloat a, minifloat b) { return float(a) == float(b); }
   friend constexpr auto operator<=>(minifloat a, minifloat b) { return float(a) <=> float(b); }
 
-  friend constexpr minifloat operator+(minifloat a, minifloat b) { return minifloat(float(a) + float(b)); }
-  friend constexpr minifloat operator-(minifloat a, minifloat b) { return minifloat(float(a) - float(b)); }
-  friend constexpr minifloat operator*(minifloat a, minifloat b) { return minifloat(float(a) * float(b)); }
-  friend constexpr minifloat operator/(minifloat a, minifloat b) { return minifloat(float(a) / float(b)); }
-  constexpr minifloat operator-() const { return minifloat(-float(*this)); }
+  friend constexpr minifloat operator+(minifloat a, minifloat b) { return result(float(a) + float(b)); }
+  friend constexpr minifloat operator-(minifloat a, minifloat b) { return result(float(a) - float(b)); }
+  friend constexpr minifloat operator*(minifloat a, minifloat b) { return result(float(a) * float(b)); }
+  friend constexpr minifloat operator/(minifloat a, minifloat b) { return result(float(a) / float(b)); }
+  constexpr minifloat operator-() const { return result(-float(*this)); }
   constexpr minifloat operator+() const { return *this; }
   constexpr minifloat& operator+=(minifloat o) { return *this = *this + o; }
   constexpr minifloat& operator-=(minifloat o) { return *this = *this - o; }
@@ -56,6 +57,14 @@ class minifloat {
   constexpr minifloat& operator/=(minifloat o) { return *this = *this / o; }
 
  private:
+  // The sign of a NaN produced by float arithmetic differs between CPUs
+  // (x86 gives the "default NaN" with the sign set, AArch64 without), so
+  // operator results use the positive NaN on every platform.
+  static constexpr minifloat result(float r) {
+    if (r != r) return from_bits(storage_type(reference::nan_code<D>(false)));
+    return minifloat(r);
+  }
+
   storage_type code_ = 0;
 };
 
