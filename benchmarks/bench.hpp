@@ -1,0 +1,60 @@
+#pragma once
+
+// Shared pieces of lowp_bench: registration hooks of each kernel family and
+// the standard input tensor.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <random>
+#include <span>
+#include <vector>
+
+namespace lowp_bench {
+
+// Elements per conversion benchmark: 64 MiB of float32, well beyond the
+// last-level cache, so figures include memory traffic.
+inline constexpr std::size_t convert_elements = std::size_t{1} << 24;
+
+// N(0, 1) float32 values, generated once with a fixed seed.
+inline const std::vector<float>& gaussian_input() {
+  static const std::vector<float> data = [] {
+    std::vector<float> v(convert_elements);
+    std::mt19937_64 rng(20240501);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (float& x : v) x = normal(rng);
+    return v;
+  }();
+  return data;
+}
+
+// A zeroed buffer of n T on a 2 MiB boundary. Every benchmark gets the same
+// alignment (and huge pages where the OS grants them) whatever the heap did
+// before: with std::vector, the rate of a streaming kernel depended on which
+// benchmarks ran earlier (FP4 decode: 2.7 vs 4.0 G elements/s).
+template <class T>
+class aligned_buffer {
+ public:
+  static constexpr std::size_t alignment = std::size_t{2} << 20;
+  explicit aligned_buffer(std::size_t n)
+      : size_(n), data_(static_cast<T*>(::operator new(bytes(n), std::align_val_t(alignment)))) {
+    std::memset(static_cast<void*>(data_), 0, bytes(n));
+  }
+  aligned_buffer(const aligned_buffer&) = delete;
+  aligned_buffer& operator=(const aligned_buffer&) = delete;
+  ~aligned_buffer() { ::operator delete(data_, std::align_val_t(alignment)); }
+  T* data() { return data_; }
+  std::size_t size() const { return size_; }
+  std::span<T> span() { return {data_, size_}; }
+
+ private:
+  static std::size_t bytes(std::size_t n) { return (n * sizeof(T) + alignment - 1) / alignment * alignment; }
+  std::size_t size_;
+  T* data_;
+};
+
+void register_convert();
+void register_peer_memcpy();
+
+}  // namespace lowp_bench
