@@ -1,5 +1,9 @@
 #include "cli.hpp"
 
+#include <vector>
+
+#include "lowp/isa.hpp"
+
 #include <array>
 #include <charconv>
 
@@ -142,7 +146,14 @@ std::span<const std::string_view> known_isas() {
 }
 
 std::span<const std::string_view> available_isas() {
-  static constexpr std::array<std::string_view, 1> names{"scalar"};
+  // Ordered from the least to the most capable, so the last is the best.
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> v;
+    for (lowp::isa i : lowp::all_isas)
+      if (lowp::isa_available(i) && i != lowp::best_isa()) v.push_back(lowp::name(i));
+    v.push_back(lowp::name(lowp::best_isa()));
+    return v;
+  }();
   return names;
 }
 
@@ -153,7 +164,8 @@ std::string_view isa_from(const parsed_args& args) {
     if (isa == *v) return isa;
   for (std::string_view isa : known_isas())
     if (isa == *v)
-      throw usage_error("--isa " + *v + ": not available in this build (only " + join(available_isas()) + ")");
+      throw usage_error("--isa " + *v + ": not available here (this build on this CPU runs " +
+                        join(available_isas()) + ")");
   throw usage_error("unknown --isa value '" + *v + "' (expected one of: " + join(known_isas()) + ")");
 }
 

@@ -17,6 +17,8 @@
 #include "commands.hpp"
 #include "lowp/core/bit_width.hpp"
 #include "lowp/format/convert.hpp"
+#include "lowp/isa.hpp"
+#include "lowp/kernels/convert.hpp"
 
 namespace lowp::tool {
 
@@ -108,15 +110,27 @@ int run_encode(const parsed_args& args) {
   const rounding r = rounding_from(args);
   const overflow o = overflow_from(args);
   const std::uint64_t seed = seed_from(args);
-  isa_from(args);  // only the scalar reference exists so far
+  const lowp::isa isa = lowp::require_isa(isa_from(args));
   std::string out;
   with_format(args.positionals()[0], [&]<class T>(type_tag<T>) {
     const std::string data = read_stdin();
     const auto lines = split_lines(data);
+    std::vector<double> values(lines.size());
+    std::vector<float> floats(lines.size());
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      values[i] = parse_value(lines[i], i + 1);
+      floats[i] = float(values[i]);
+    }
+    // The kernels take float32; a decimal that is not exactly a float32 is
+    // encoded from its double by the reference, so no double rounding occurs.
+    std::vector<std::uint8_t> packed(packed_bytes<T>(lines.size()));
+    const packed_span<T> codes(packed.data(), lines.size());
+    lowp::quantize<T>(floats, codes, r, o, seed, 0, isa);
     out.reserve(lines.size() * (hex_digits<T> + 3));
     for (std::size_t i = 0; i < lines.size(); ++i) {
-      const double x = parse_value(lines[i], i + 1);
-      out += hex(encode<T>(x, r, o, seed, i), hex_digits<T>);
+      const bool exact = double(floats[i]) == values[i] || values[i] != values[i];
+      const std::uint32_t code = exact ? codes[i].value().bits() : encode<T>(values[i], r, o, seed, i);
+      out += hex(code, hex_digits<T>);
       out += '\n';
     }
   });
@@ -125,12 +139,13 @@ int run_encode(const parsed_args& args) {
 }
 
 int run_decode(const parsed_args& args) {
-  isa_from(args);
+  const lowp::isa isa = lowp::require_isa(isa_from(args));
   std::string out;
   with_format(args.positionals()[0], [&]<class T>(type_tag<T>) {
     const std::string data = read_stdin();
     const auto lines = split_lines(data);
-    out.reserve(lines.size() * 11);
+    std::vector<std::uint8_t> packed(packed_bytes<T>(lines.size()));
+    const packed_span<T> codes(packed.data(), lines.size());
     for (std::size_t i = 0; i < lines.size(); ++i) {
       if (lines[i].empty()) throw input_error(i + 1, "empty line (expected a code)");
       const auto code = parse_hex(lines[i], hex_digits<T>);
@@ -140,7 +155,12 @@ int run_decode(const parsed_args& args) {
       if (*code >> bit_width_v<T> != 0)
         throw input_error(i + 1, "code " + quoted(lines[i]) + " does not fit " + T::name + " (" +
                                      std::to_string(bit_width_v<T>) + " bits)");
-      const float value = decode<T>(typename T::storage_type(*code));
+      codes[i] = T::from_bits(typename T::storage_type(*code));
+    }
+    std::vector<float> values(lines.size());
+    lowp::dequantize<T>(packed_span<const T>(codes), values, isa);
+    out.reserve(lines.size() * 11);
+    for (float value : values) {
       out += hex(std::bit_cast<std::uint32_t>(value), 8);
       out += '\n';
     }

@@ -2,7 +2,11 @@
 // block format on built-in tensors. Each section is one function listed in
 // report_sections.
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstring>
+#include <tuple>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -15,6 +19,8 @@
 #include "commands.hpp"
 #include "format_info.hpp"
 #include "formats_text.hpp"
+#include "lowp/isa.hpp"
+#include "lowp/kernels/convert.hpp"
 #include "lowp/quant/metrics.hpp"
 #include "lowp/version.hpp"
 #include "round_trip.hpp"
@@ -158,6 +164,53 @@ std::string block_section(const report_context& c) {
          "error in units of x. docs/blocks.md explains each format and scale rule.\n";
 }
 
+// ---- kernel throughput ------------------------------------------------------
+
+// Best of several runs, in G elements per second.
+template <class F>
+double best_rate(std::size_t elements, F&& kernel) {
+  double best = 0;
+  for (int rep = 0; rep < 7; ++rep) {
+    const auto t0 = std::chrono::steady_clock::now();
+    kernel();
+    const std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
+    if (dt.count() > 0) best = std::max(best, double(elements) / dt.count() * 1e-9);
+  }
+  return best;
+}
+
+std::string throughput_section(const report_context&) {
+  // The Gaussian tensor repeated to 2^20 values: 4 MiB of float32.
+  const std::vector<float> base = report_gaussian_tensor();
+  std::vector<float> x(std::size_t{1} << 20);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = base[i % base.size()];
+  std::vector<float> y(x.size());
+  std::vector<std::uint8_t> codes(x.size() * 2);
+
+  text_table t;
+  t.add_column("format", text_table::align::left);
+  t.add_column("isa", text_table::align::left);
+  t.add_column("encode G/s");
+  t.add_column("decode G/s");
+  auto row = [&]<class T>(type_tag<T>) {
+    for (lowp::isa i : lowp::all_isas) {
+      if (!lowp::isa_available(i)) continue;
+      const packed_span<T> q(codes.data(), x.size());
+      const double enc = best_rate(x.size(), [&] { lowp::quantize<T>(x, q, rounding::nearest_even, overflow::saturate, 0, 0, i); });
+      const double dec = best_rate(x.size(), [&] { lowp::dequantize<T>(packed_span<const T>(q), y, i); });
+      t.add_row({T::name, std::string(lowp::name(i)), format_fixed("%.2f", enc), format_fixed("%.2f", dec)});
+    }
+  };
+  for_each_format<std::tuple<float8_e4m3fn, float8_e5m2, float6_e3m2fn, float4_e2m1fn, bfloat16, int4>>(row);
+  const double copy = best_rate(x.size(), [&] { std::memcpy(y.data(), x.data(), x.size() * sizeof(float)); });
+  char note[160];
+  std::snprintf(note, sizeof note, "memcpy of the same float32 values: %.2f G elements/s.\n", copy);
+  return "lowp::quantize (nearest_even + saturate) and lowp::dequantize of 2^20 values (4 MiB\n"
+         "of float32, in cache on most machines), one thread, best of 7 runs; every ISA this\n"
+         "build runs on this CPU. Timings vary from run to run; lowp_bench measures properly.\n\n" +
+         t.str() + "\n" + note;
+}
+
 // ---- the report ------------------------------------------------------------
 
 const report_section report_sections[] = {
@@ -165,6 +218,7 @@ const report_section report_sections[] = {
     {"Round-trip error: Gaussian tensor", gaussian_section},
     {"Round-trip error: heavy-tailed tensor", outlier_section},
     {"Round-trip error: block formats", block_section},
+    {"Conversion kernel throughput per ISA", throughput_section},
 };
 
 constexpr option_spec report_options[] = {
@@ -216,7 +270,8 @@ const command report_command{
     "Sections: the scalar formats table; round-trip error (SQNR, RMSE, max abs) of every\n"
     "scalar format on a Gaussian and on a heavy-tailed built-in tensor, raw and with a\n"
     "per-tensor absmax scale; the same for every block format, with its bits per\n"
-    "element. The tensors are the same on every platform.\n",
+    "element. The tensors are the same on every platform. Last, the throughput of the\n"
+    "conversion kernels on every ISA this build runs on this CPU.\n",
     report_options,
     0,
     0,

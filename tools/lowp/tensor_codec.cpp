@@ -1,5 +1,8 @@
 #include "tensor_codec.hpp"
 
+#include "lowp/isa.hpp"
+#include "lowp/kernels/convert.hpp"
+
 #include <limits>
 #include <string>
 
@@ -45,24 +48,20 @@ std::size_t element_count(std::size_t rows, std::size_t cols) {
 
 // ---- the conversions ----------------------------------------------------------
 // One function per direction and family; `isa` is an available --isa name
-// (cli.hpp). Every ISA runs the scalar reference for now. The SIMD kernels of
-// lowp/kernels/convert.hpp (lowp::quantize / lowp::dequantize over a
-// packed_span, bit-identical to these loops) plug in for scalar formats in
-// quantize_scalar and dequantize_scalar, and block kernels in
-// quantize_blocks and dequantize_blocks.
+// (cli.hpp). Scalar formats run the SIMD kernels of lowp/kernels/convert.hpp
+// on that ISA (bit-identical to the scalar reference on every ISA); block
+// formats run the scalar reference until their kernels exist.
 
 template <class T>
 void quantize_scalar(std::span<const float> x, std::span<std::uint8_t> out, const quantize_settings& s,
-                     std::string_view /*isa*/) {
-  const packed_span<T> codes(out.data(), x.size());
-  for (std::size_t i = 0; i < x.size(); ++i)
-    codes[i] = T::from_bits(encode<T>(double(x[i]), s.round, s.on_overflow, s.seed, i));
+                     std::string_view isa) {
+  lowp::quantize<T>(x, packed_span<T>(out.data(), x.size()), s.round, s.on_overflow, s.seed, 0,
+                    lowp::require_isa(isa));
 }
 
 template <class T>
-void dequantize_scalar(std::span<const std::uint8_t> raw, std::span<float> y, std::string_view /*isa*/) {
-  const packed_span<const T> codes(raw.data(), y.size());
-  for (std::size_t i = 0; i < y.size(); ++i) y[i] = static_cast<float>(codes[i].value());
+void dequantize_scalar(std::span<const std::uint8_t> raw, std::span<float> y, std::string_view isa) {
+  lowp::dequantize<T>(packed_span<const T>(raw.data(), y.size()), y, lowp::require_isa(isa));
 }
 
 template <class BF>
