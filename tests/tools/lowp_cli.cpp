@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "lowp/isa.hpp"
+
 #ifdef LOWP_TOOL_PATH
 
 #include <bit>
@@ -165,11 +167,10 @@ TEST_CASE("lowp encode/decode: errors name the bad argument or line", "[tools][c
       {{"decode", "bfloat16"}, "0x3f\n", 1, "line 1: cannot parse '0x3f' as a bfloat16 code (expected 0x + exactly 4 hex digits)"},
       {{"decode", "float4_e2m1fn"}, "0x0f\n0x10\n", 1, "line 2: code '0x10' does not fit float4_e2m1fn (4 bits)"},
       {{"decode", "float8_e4m3fn"}, "\n", 1, "line 1: empty line"},
-      {{"encode", "float8_e4m3fn", "--isa", "avx2"}, "1\n", 2, "lowp encode: --isa avx2: not available in this build (only scalar)"},
-      {{"encode", "float8_e4m3fn", "--isa", "neon64"}, "1\n", 2, "--isa neon64: not available in this build (only scalar)"},
+      {{"encode", "float8_e4m3fn", "--isa", "neon64"}, "1\n", 2, "lowp encode: --isa neon64: not available here"},
       {{"encode", "float8_e4m3fn", "--isa", "foo"}, "1\n", 2, "lowp encode: unknown --isa value 'foo'"},
-      {{"decode", "float8_e4m3fn", "--isa=avx512bw"}, "0x00\n", 2, "--isa avx512bw: not available in this build"},
-      {{"report", "--isa", "sse2"}, "", 2, "lowp report: --isa sse2: not available in this build"},
+      {{"decode", "float8_e4m3fn", "--isa=neon64"}, "0x00\n", 2, "--isa neon64: not available here"},
+      {{"report", "--isa", "neon64"}, "", 2, "lowp report: --isa neon64: not available here"},
       {{"encode", "float8_e4m3fn", "--round", "sideways"}, "1\n", 2, "unknown --round value 'sideways'"},
       {{"encode", "float8_e4m3fn", "--overflow", "wrap"}, "1\n", 2, "unknown --overflow value 'wrap'"},
       {{"encode", "float8_e4m3fn", "--seed", "-1"}, "1\n", 2, "--seed '-1' is not an unsigned 64-bit integer"},
@@ -192,6 +193,28 @@ TEST_CASE("lowp encode/decode: errors name the bad argument or line", "[tools][c
   // Unknown options and commands print the usage.
   CHECK(contains(run_lowp({"encode", "int4", "--bogus"}).err, "usage: lowp encode"));
   CHECK(contains(run_lowp({"frobnicate"}).err, "usage: lowp COMMAND"));
+}
+
+TEST_CASE("lowp encode/decode give the same codes on every ISA the CPU runs", "[tools][cli]") {
+  // Values around the e4m3fn boundaries, NaN, Inf, and float32 bit patterns.
+  const std::string in = "0\n-0\n1\n448\n464\n465\n-1e9\ninf\nnan\n0.001\n0x00000001\n0x7f800001\n3.14159\n";
+  std::string codes;
+  for (const char* isa : {"scalar", "sse2", "sse4_1", "avx2", "avx512bw"}) {
+    if (!lowp::isa_available(*lowp::parse_isa(isa))) {
+      WARN("--isa " << isa << " is not available on this CPU: not run");
+      continue;
+    }
+    INFO("--isa " << isa);
+    for (const char* round : {"nearest_even", "toward_zero", "stochastic"}) {
+      const tool_result e = run_lowp({"encode", "float8_e4m3fn", "--round", round, "--seed", "7", "--isa", isa}, in);
+      REQUIRE(e.status == 0);
+      const tool_result ref = run_lowp({"encode", "float8_e4m3fn", "--round", round, "--seed", "7", "--isa", "scalar"}, in);
+      CHECK(e.out == ref.out);
+    }
+    const tool_result d = run_lowp({"decode", "float6_e3m2fn", "--isa", isa}, "0x00\n0x1f\n0x20\n0x3f\n0x01\n");
+    CHECK(d.status == 0);
+    CHECK(d.out == "0x00000000\n0x41e00000\n0x80000000\n0xc1e00000\n0x3d800000\n");
+  }
 }
 
 TEST_CASE("lowp --help", "[tools][cli]") {
@@ -224,12 +247,22 @@ TEST_CASE("lowp report: sections and figures", "[tools][cli][report]") {
     INFO(BF::name);
     CHECK(contains(blocks, "\n" + std::string(BF::name) + " "));
   });
+  const std::size_t throughput_at = r.out.find("== Conversion kernel throughput per ISA ==");
+  REQUIRE(throughput_at != std::string::npos);
+  const std::string accuracy = r.out.substr(0, throughput_at), throughput = r.out.substr(throughput_at);
   for (const auto& f : lowp::tool::all_format_infos()) {
     INFO(f.name);
     std::size_t rows = 0;
-    for (std::size_t p = r.out.find("\n" + f.name + " "); p != std::string::npos; p = r.out.find("\n" + f.name + " ", p + 1))
+    for (std::size_t p = accuracy.find("\n" + f.name + " "); p != std::string::npos;
+         p = accuracy.find("\n" + f.name + " ", p + 1))
       ++rows;
     CHECK(rows == 3);  // formats table and one row per tensor
+  }
+  // One throughput row per ISA this CPU runs.
+  for (lowp::isa i : lowp::all_isas) {
+    INFO(lowp::name(i));
+    const bool listed = contains(throughput, "\nfloat8_e4m3fn  " + std::string(lowp::name(i)) + " ");
+    CHECK(listed == lowp::isa_available(i));
   }
   // The raw SQNR of float8_e4m3fn on the Gaussian tensor, recomputed here.
   const std::vector<float> x = lowp::tool::gaussian_tensor(65536, 1);
