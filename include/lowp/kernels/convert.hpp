@@ -162,6 +162,28 @@ void encode_loop(const float* in, std::uint8_t* out, std::size_t n, const encode
   }
 }
 
+// The float32 bits of the 16 codes of a 4-bit format, split into byte tables
+// for simd::lut_nibbles_hi16; usable when the low 16 bits are 0 for every code
+// (true of float4_e2m1fn, int4 and uint4).
+template <class T>
+struct nibble_tables {
+  alignas(16) std::uint8_t hi[16] = {};
+  alignas(16) std::uint8_t mid[16] = {};
+  bool exact = true;
+  static constexpr float value(std::uint32_t c) {
+    if constexpr (requires { T::desc; }) return reference::decode<T::desc>(c);
+    else return reference::decode_int<bit_width_v<T>, T::is_signed>(c);
+  }
+  constexpr nibble_tables() {
+    for (std::uint32_t c = 0; c < 16; ++c) {
+      const std::uint32_t b = std::bit_cast<std::uint32_t>(value(c));
+      hi[c] = std::uint8_t(b >> 24);
+      mid[c] = std::uint8_t(b >> 16);
+      exact = exact && (b & 0xffffU) == 0;
+    }
+  }
+};
+
 template <class A, class T>
 void decode_loop(const std::uint8_t* in, float* out, std::size_t n) {
   constexpr int W = bit_width_v<T>;
@@ -173,6 +195,11 @@ void decode_loop(const std::uint8_t* in, float* out, std::size_t n) {
     if constexpr (std::is_same_v<T, float16> && simd::has_f16c<A>) {
       for (std::size_t k = 0; k < 4; ++k)
         xsimd::store_unaligned(out + i + k * L, canonical_nan(simd::load_f16<A>(in + 2 * (i + k * L))));
+    } else if constexpr (W == 4 && simd::has_nibble_lut<A> && nibble_tables<T>{}.exact) {
+      static constexpr nibble_tables<T> tables{};
+      u32<A> bits[4];
+      simd::lut_nibbles_hi16<A>(in + i / 2, tables.hi, tables.mid, bits);
+      for_each_vector([&](auto k) { xsimd::store_unaligned(out + i + k * L, xsimd::bitwise_cast<f32<A>>(bits[k])); });
     } else {
       u32<A> code[4];
       load_codes<A, W>(in + i * W / 8, code);

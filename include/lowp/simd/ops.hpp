@@ -77,12 +77,30 @@ LOWP_SIMD_INLINE u32<A> trunc_to_u32(f32<A> const& v) {
 }
 
 namespace kernel {
+// Only ISAs with has_nibble_lut define this.
+template <class A>
+void lut_nibbles_hi16(std::uint8_t const* p, std::uint8_t const* hi, std::uint8_t const* mid,
+                      xsimd::batch<std::uint32_t, A> (&v)[4], requires_arch<xsimd::generic>) = delete;
 // Only ISAs with F16C define these.
 template <class A>
 xsimd::batch<float, A> load_f16(std::uint8_t const* p, requires_arch<xsimd::generic>) = delete;
 template <int Mode, class A>
 xsimd::batch<std::uint32_t, A> cvt_f32_to_f16(xsimd::batch<float, A> const& x, requires_arch<xsimd::generic>) = delete;
 }  // namespace kernel
+
+// 4-bit code lookup through byte shuffles (pshufb: SSSE3, which lowp's sse4_1
+// and avx2 have); the other ISAs decode 4-bit codes arithmetically.
+template <class A>
+inline constexpr bool has_nibble_lut = std::is_base_of_v<xsimd::sse4_1, A>;
+
+// 4 * lanes<A> 4-bit codes packed LSB-first (2 * lanes<A> bytes at p), each
+// looked up in two 16-entry byte tables: lane i of v[k] is
+// hi[c] << 24 | mid[c] << 16 for the code c of element k * lanes<A> + i.
+template <class A>
+LOWP_SIMD_INLINE void lut_nibbles_hi16(std::uint8_t const* p, std::uint8_t const* hi, std::uint8_t const* mid,
+                                       u32<A> (&v)[4]) {
+  kernel::lut_nibbles_hi16<A>(p, hi, mid, v, A{});
+}
 
 // F16C (lowp's avx2 and avx512bw are compiled with -mf16c).
 template <class A>

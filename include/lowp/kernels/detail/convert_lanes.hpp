@@ -153,6 +153,11 @@ class minifloat_encoder {
   // N(0, 1)-like data does for 10% of 8-lane vectors when emin = -6.
   static constexpr bool eager_subnormals =
       D.has_subnormals && D.emin() >= (R == rounding::nearest_even ? -10 : -7);
+  // Stochastic subnormal path (sub_code): its part for magnitudes below
+  // 2^(emin - 8) ("tiny", rare in data) runs only for vectors that have such a
+  // lane; the others use the integer-increment part alone.
+  static constexpr bool stochastic_sub = R == rounding::stochastic && D.has_subnormals && K::M <= 6;
+  static constexpr std::int32_t tiny_bits = (D.emin() - 8 + 127) << 23;
 
  public:
   explicit minifloat_encoder(overflow o) : codes_(K::by_overflow[int(o)]) {}
@@ -182,21 +187,26 @@ class minifloat_encoder {
     const mask32<A> sub = abs < i32<A>(K::normal_bits);
     mask32<A> rare = code > i32<A>(K::max_mag);
     if constexpr (eager_subnormals) {
-      code = simd::select(sub, sub_code(abs, neg_bits, random), code);
+      code = simd::select(sub, sub_code<!stochastic_sub>(abs, neg_bits, random), code);
       if constexpr (D.is_signed && !D.has_negative_zero())
         rare = rare | ((code == i32<A>(0)) & (xi < i32<A>(0)));
+      // Zero is exact in the increment part; other tiny magnitudes are not.
+      if constexpr (stochastic_sub) rare = rare | ((abs < i32<A>(tiny_bits)) & (abs != i32<A>(0)));
     } else {
       rare = rare | sub;
     }
     if constexpr (!D.is_signed) rare = rare | (xi < i32<A>(0));
     if (!xsimd::any(rare)) return code | sign;
+    if constexpr (eager_subnormals && stochastic_sub) code = simd::select(sub, sub_code(abs, neg_bits, random), code);
     if constexpr (!eager_subnormals)
       if (xsimd::any(sub)) code = simd::select(sub, sub_code(abs, neg_bits, random), code);
     return fix(xi, abs, code, sign);
   }
 
  private:
-  // The code of a magnitude below the least normal (before sign and specials).
+  // The code of a magnitude below the least normal (before sign and specials);
+  // with Tiny = false, stochastic rounding is exact only from 2^(emin - 8) up, and for 0.
+  template <bool Tiny = true>
   LOWP_SIMD_INLINE static i32<A> sub_code(i32<A> abs, i32<A> neg_bits, u32<A> random) {
     if constexpr (R == rounding::nearest_even && D.has_subnormals) {
       // Adding 2^(emin - M + 23) leaves the least subnormal step as the ulp,
@@ -213,10 +223,10 @@ class minifloat_encoder {
       // the integer part is 0 and frac32 = t * 2^32 < 2^30 converts exactly.
       constexpr float to_fixed = pow2f(31 - D.emin());
       constexpr float to_frac32 = pow2f(32 + K::M - D.emin());
-      constexpr std::int32_t tiny_bits = (D.emin() - 8 + 127) << 23;
       const f32<A> ax = xsimd::bitwise_cast<f32<A>>(abs);
       const u32<A> fixed = xsimd::bitwise_cast<u32<A>>(xsimd::to_int(ax * to_fixed));
       const i32<A> rounded = xsimd::bitwise_cast<i32<A>>((fixed + (random >> (K::M + 1))) >> (31 - K::M));
+      if constexpr (!Tiny) return rounded;
       const i32<A> frac32 = xsimd::to_int(ax * to_frac32) ^ i32<A>(std::int32_t(0x80000000U));
       const mask32<A> tiny_away = frac32 > (xsimd::bitwise_cast<i32<A>>(random) ^ i32<A>(0x7fffffff));
       const i32<A> tiny = simd::select(tiny_away, i32<A>(1), i32<A>(0));

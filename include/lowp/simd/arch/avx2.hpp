@@ -83,6 +83,29 @@ LOWP_SIMD_INLINE batch<std::uint32_t, A> load_widen_u16(std::uint8_t const* p, r
   return _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
 
+// 32 nibbles (16 bytes), as in the SSE4.1 version; the in-lane unpacks take
+// 4-code groups in the order 0,2,4,6 | 1,3,5,7, so the input's 2-byte groups
+// are permuted into that order first.
+template <class A>
+LOWP_SIMD_INLINE void lut_nibbles_hi16(std::uint8_t const* p, std::uint8_t const* hi, std::uint8_t const* mid,
+                                       batch<std::uint32_t, A> (&v)[4], requires_arch<xsimd::avx2>) {
+  __m128i in = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  in = _mm_shuffle_epi8(in, _mm_setr_epi8(0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15));
+  const __m256i x = _mm256_cvtepu8_epi16(in);
+  const __m256i c = _mm256_and_si256(_mm256_or_si256(x, _mm256_slli_epi16(x, 4)), _mm256_set1_epi16(0x0f0f));
+  const __m256i th =
+      _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(hi))), c);
+  const __m256i tm =
+      _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(mid))), c);
+  const __m256i w0 = _mm256_unpacklo_epi8(tm, th);
+  const __m256i w1 = _mm256_unpackhi_epi8(tm, th);
+  const __m256i zero = _mm256_setzero_si256();
+  v[0] = _mm256_unpacklo_epi16(zero, w0);
+  v[1] = _mm256_unpackhi_epi16(zero, w0);
+  v[2] = _mm256_unpacklo_epi16(zero, w1);
+  v[3] = _mm256_unpackhi_epi16(zero, w1);
+}
+
 template <class A>
 LOWP_SIMD_INLINE void store_u24(std::uint8_t* p, batch<std::uint32_t, A> const& v, requires_arch<xsimd::avx2>) {
   const __m256i pick = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1,  //
@@ -104,10 +127,10 @@ LOWP_SIMD_INLINE batch<std::uint32_t, A> load_u24(std::uint8_t const* p, require
 
 template <class A>
 LOWP_SIMD_INLINE batch<std::uint32_t, A> trunc_to_u32(batch<float, A> const& v, requires_arch<xsimd::avx2>) {
-  const __m256i big = _mm256_cmpgt_epi32(_mm256_castps_si256(v), _mm256_set1_epi32(0x4effffff));
+  // As for SSE2: cvtt(v) ^ cvtt(v - 2^32) ^ 2^31.
   const __m256i low = _mm256_cvttps_epi32(v);
-  const __m256i high = _mm256_slli_epi32(_mm256_cvttps_epi32(_mm256_mul_ps(v, _mm256_set1_ps(0.5f))), 1);
-  return _mm256_blendv_epi8(low, high, big);
+  const __m256i wrapped = _mm256_cvttps_epi32(_mm256_sub_ps(v, _mm256_set1_ps(4294967296.0f)));
+  return _mm256_xor_si256(_mm256_xor_si256(low, wrapped), _mm256_set1_epi32(std::int32_t(0x80000000U)));
 }
 
 template <class A>

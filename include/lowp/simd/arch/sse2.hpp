@@ -118,14 +118,15 @@ LOWP_SIMD_INLINE batch<std::uint32_t, A> load_u24(std::uint8_t const* p, require
   return _mm_setr_epi32(t[0], t[1], t[2], t[3]);
 }
 
-// Truncating float32 -> uint32 for 0 <= v < 2^32: from 2^31 up, convert at
-// half scale, where v is an even integer.
+// Truncating float32 -> uint32 for 0 <= v < 2^32. Below 2^31 cvtt(v) is the
+// result and v - 2^32 rounds to at most -2^31, which cvtt turns into 2^31 (its
+// out-of-range value); from 2^31 up cvtt(v) gives 2^31 and v - 2^32 is exact
+// (v is a multiple of 256), so cvtt(v - 2^32) is the result modulo 2^32.
 template <class A>
 LOWP_SIMD_INLINE batch<std::uint32_t, A> trunc_to_u32(batch<float, A> const& v, requires_arch<xsimd::sse2>) {
-  const __m128i big = _mm_cmpgt_epi32(_mm_castps_si128(v), _mm_set1_epi32(0x4effffff));  // v >= 2^31
   const __m128i low = _mm_cvttps_epi32(v);
-  const __m128i high = _mm_slli_epi32(_mm_cvttps_epi32(_mm_mul_ps(v, _mm_set1_ps(0.5f))), 1);
-  return _mm_or_si128(_mm_and_si128(big, high), _mm_andnot_si128(big, low));
+  const __m128i wrapped = _mm_cvttps_epi32(_mm_sub_ps(v, _mm_set1_ps(4294967296.0f)));
+  return _mm_xor_si128(_mm_xor_si128(low, wrapped), _mm_set1_epi32(std::int32_t(0x80000000U)));
 }
 
 }  // namespace lowp::simd::kernel
