@@ -55,6 +55,7 @@ class aligned_buffer {
 };
 
 void register_convert();
+void register_block();  // block.cpp: dequant/<format>/<isa>
 void register_peer_memcpy();
 
 }  // namespace lowp_bench

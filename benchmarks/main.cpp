@@ -7,6 +7,7 @@
 
 int main(int argc, char** argv) {
   lowp_bench::register_convert();
+  lowp_bench::register_block();
   lowp_bench::register_peer_memcpy();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -1,6 +1,7 @@
 #include "tensor_codec.hpp"
 
 #include "lowp/isa.hpp"
+#include "lowp/kernels/block.hpp"
 #include "lowp/kernels/convert.hpp"
 
 #include <limits>
@@ -77,8 +78,8 @@ void quantize_blocks(std::span<const float> x, std::size_t rows, std::size_t col
 
 template <class BF>
 void dequantize_blocks(std::span<const std::uint8_t> raw, std::size_t rows, std::size_t cols, std::span<float> y,
-                       padding pad, std::string_view /*isa*/) {
-  reference::dequantize<BF>(raw, rows, cols, y, pad);
+                       padding pad, std::string_view isa) {
+  lowp::dequantize_blocks<BF>(raw, rows, cols, y, pad, lowp::require_isa(isa));
 }
 
 // Calls scalar(type_tag<T>) or block(type_tag<BF>) for the format of f.

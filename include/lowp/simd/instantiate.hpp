@@ -12,7 +12,9 @@
 // on the target so that the headers declare those instantiations extern and
 // the dispatcher knows which ISAs exist (docs/isa.md).
 
+#include "lowp/kernels/block.hpp"
 #include "lowp/kernels/convert.hpp"
 
-#define LOWP_INSTANTIATE_ISA(NAME) \
-  LOWP_SCALAR_FORMATS(LOWP_DETAIL_CONVERT_DEFINE, ::lowp::simd::arch_t<::lowp::isa::NAME>)
+#define LOWP_INSTANTIATE_ISA(NAME)                                                        \
+  LOWP_SCALAR_FORMATS(LOWP_DETAIL_CONVERT_DEFINE, ::lowp::simd::arch_t<::lowp::isa::NAME>) \
+  LOWP_BLOCK_KERNEL_FORMATS(LOWP_DETAIL_BLOCK_DEFINE, ::lowp::simd::arch_t<::lowp::isa::NAME>)

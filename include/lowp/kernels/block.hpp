@@ -1,0 +1,200 @@
+#pragma once
+
+// Bulk dequantization of block formats (DESIGN §5, §6) on any ISA:
+//
+//   lowp::dequantize_blocks<BF>(raw, rows, cols, out, pad = padding::none, isa = best_isa())
+//
+// Same semantics, same errors and bit-identical results as
+// reference::dequantize<BF> (reference/block.hpp): raw is the canonical raw
+// layout (NVFP4: the float32 tensor scale first), out holds rows * cols floats.
+//
+// Vectorised (AVX2 and AVX-512BW translation units, 256-bit code): ggml_q4_0,
+// ggml_q8_0, ggml_mxfp4, mxfp4, mxfp4_noclip, mxfp8_e4m3, mxfp8_e4m3_noclip,
+// nvfp4. Every other block format, every other ISA (sse2, sse4_1, neon64) and
+// isa::scalar run the scalar reference. Blocks the SIMD path does not model
+// (ggml float16 scales that are Inf or NaN, MXFP8 NaN element codes) are
+// handed to reference::dequantize_block one at a time; a row's zero-padded
+// last block goes through reference::dequantize_row.
+//
+// Per-ISA code is compiled in the translation units that
+// lowp/simd/instantiate.hpp describes (docs/isa.md).
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <type_traits>
+
+#include "lowp/block/formats.hpp"
+#include "lowp/error.hpp"
+#include "lowp/isa.hpp"
+#include "lowp/reference/block.hpp"
+#include "lowp/simd/api.hpp"
+#include "lowp/simd/dispatch.hpp"
+
+
+namespace lowp::kernels {
+
+// The block dequantization kernels of one architecture (Arch =
+// simd::arch_t<isa>), instantiated per ISA like convert_kernel. decode reads
+// `blocks` consecutive whole blocks at `in` (no tensor header) and writes
+// blocks * BF::block_size floats; tensor_scale: two-level formats only.
+struct block_kernel {
+  template <class Arch, class BF>
+  static void decode(Arch, const std::uint8_t* in, float* out, std::size_t blocks, float tensor_scale);
+};
+
+namespace detail {
+
+template <class BF>
+void decode_blocks_reference(const std::uint8_t* in, float* out, std::size_t blocks, float tensor_scale) {
+  for (std::size_t b = 0; b < blocks; ++b)
+    reference::dequantize_block<BF>(
+        std::span<const std::uint8_t, BF::bytes_per_block>(in + b * BF::bytes_per_block, BF::bytes_per_block),
+        std::span<float, BF::block_size>(out + b * BF::block_size, BF::block_size), tensor_scale);
+}
+
+}  // namespace detail
+
+}  // namespace lowp::kernels
+
+// ---- explicit instantiations -------------------------------------------------
+
+// The block formats with per-ISA kernels.
+#define LOWP_BLOCK_KERNEL_FORMATS(X, ARG)                                                               \
+  X(ARG, ggml_q4_0) X(ARG, ggml_q8_0) X(ARG, ggml_mxfp4) X(ARG, mxfp4) X(ARG, mxfp4_noclip) X(ARG, mxfp8_e4m3) \
+  X(ARG, mxfp8_e4m3_noclip) X(ARG, nvfp4)
+
+#define LOWP_DETAIL_BLOCK_INSTANCES(PREFIX, ARCH, F)                                                   \
+  PREFIX template void ::lowp::kernels::block_kernel::decode<ARCH, ::lowp::F>(ARCH, const std::uint8_t*, \
+                                                                              float*, std::size_t, float);
+#define LOWP_DETAIL_BLOCK_EXTERN(ARCH, F) LOWP_DETAIL_BLOCK_INSTANCES(extern, ARCH, F)
+#define LOWP_DETAIL_BLOCK_DEFINE(ARCH, F) LOWP_DETAIL_BLOCK_INSTANCES(, ARCH, F)
+
+#if defined(LOWP_ISA_SCALAR) && LOWP_ISA_SCALAR
+LOWP_BLOCK_KERNEL_FORMATS(LOWP_DETAIL_BLOCK_EXTERN, ::lowp::simd::scalar)
+#endif
+#if LOWP_ISA_SSE2
+LOWP_BLOCK_KERNEL_FORMATS(LOWP_DETAIL_BLOCK_EXTERN, ::lowp::simd::arch_t<::lowp::isa::sse2>)
+#endif
+#if LOWP_ISA_SSE4_1
+LOWP_BLOCK_KERNEL_FORMATS(LOWP_DETAIL_BLOCK_EXTERN, ::lowp::simd::arch_t<::lowp::isa::sse4_1>)
+#endif
+#if LOWP_ISA_AVX2
+LOWP_BLOCK_KERNEL_FORMATS(LOWP_DETAIL_BLOCK_EXTERN, ::lowp::simd::arch_t<::lowp::isa::avx2>)
+#endif
+#if LOWP_ISA_AVX512BW
+LOWP_BLOCK_KERNEL_FORMATS(LOWP_DETAIL_BLOCK_EXTERN, ::lowp::simd::arch_t<::lowp::isa::avx512bw>)
+#endif
+#if LOWP_ISA_NEON64
+LOWP_BLOCK_KERNEL_FORMATS(LOWP_DETAIL_BLOCK_EXTERN, ::lowp::simd::arch_t<::lowp::isa::neon64>)
+#endif
+
+#if defined(__AVX2__) && defined(__F16C__)
+#include "lowp/simd/arch/avx2_block.hpp"
+#define LOWP_DETAIL_BLOCK_AVX2 1
+#else
+#define LOWP_DETAIL_BLOCK_AVX2 0
+#endif
+
+namespace lowp::kernels {
+
+template <class Arch, class BF>
+void block_kernel::decode(Arch, const std::uint8_t* in, float* out, std::size_t blocks, float tensor_scale) {
+  if constexpr (std::is_same_v<Arch, simd::scalar>) {
+    detail::decode_blocks_reference<BF>(in, out, blocks, tensor_scale);
+  } else {
+#if LOWP_DETAIL_BLOCK_AVX2
+    namespace k = simd::avx2_block;
+    if constexpr (std::is_same_v<BF, ggml_q4_0>) k::q4_0<BF>(in, out, blocks);
+    else if constexpr (std::is_same_v<BF, ggml_q8_0>) k::q8_0<BF>(in, out, blocks);
+    else if constexpr (std::is_same_v<BF, ggml_mxfp4>) k::ggml_mxfp4_blocks<BF>(in, out, blocks);
+    else if constexpr (std::is_same_v<BF, mxfp4> || std::is_same_v<BF, mxfp4_noclip>)
+      k::mxfp4_blocks<BF>(in, out, blocks);
+    else if constexpr (std::is_same_v<BF, mxfp8_e4m3> || std::is_same_v<BF, mxfp8_e4m3_noclip>)
+      k::mxfp8_e4m3_blocks<BF>(in, out, blocks);
+    else if constexpr (std::is_same_v<BF, nvfp4>) k::nvfp4_blocks<BF>(in, out, blocks, tensor_scale);
+    else block_kernel::decode<simd::scalar, BF>(simd::scalar{}, in, out, blocks, tensor_scale);
+#else
+    // No SIMD kernel for this ISA yet: the scalar instantiation.
+    block_kernel::decode<simd::scalar, BF>(simd::scalar{}, in, out, blocks, tensor_scale);
+#endif
+  }
+}
+
+}  // namespace lowp::kernels
+
+// ---- public API --------------------------------------------------------------
+
+namespace lowp {
+
+namespace kernels::detail {
+
+template <class BF>
+constexpr bool has_block_kernel =
+    std::is_same_v<BF, ggml_q4_0> || std::is_same_v<BF, ggml_q8_0> || std::is_same_v<BF, ggml_mxfp4> ||
+    std::is_same_v<BF, mxfp4> || std::is_same_v<BF, mxfp4_noclip> || std::is_same_v<BF, mxfp8_e4m3> ||
+    std::is_same_v<BF, mxfp8_e4m3_noclip> || std::is_same_v<BF, nvfp4>;
+
+template <class BF>
+void decode_blocks_on(isa which, const std::uint8_t* in, float* out, std::size_t blocks, float ts) {
+  if constexpr (!has_block_kernel<BF>) {
+    return decode_blocks_reference<BF>(in, out, blocks, ts);
+  } else {
+    switch (which) {
+#if LOWP_ISA_SSE2
+      case isa::sse2: return block_kernel::decode<simd::arch_t<isa::sse2>, BF>({}, in, out, blocks, ts);
+#endif
+#if LOWP_ISA_SSE4_1
+      case isa::sse4_1: return block_kernel::decode<simd::arch_t<isa::sse4_1>, BF>({}, in, out, blocks, ts);
+#endif
+#if LOWP_ISA_AVX2
+      case isa::avx2: return block_kernel::decode<simd::arch_t<isa::avx2>, BF>({}, in, out, blocks, ts);
+#endif
+#if LOWP_ISA_AVX512BW
+      case isa::avx512bw: return block_kernel::decode<simd::arch_t<isa::avx512bw>, BF>({}, in, out, blocks, ts);
+#endif
+#if LOWP_ISA_NEON64
+      case isa::neon64: return block_kernel::decode<simd::arch_t<isa::neon64>, BF>({}, in, out, blocks, ts);
+#endif
+      default: return block_kernel::decode<simd::scalar, BF>({}, in, out, blocks, ts);
+    }
+  }
+}
+
+}  // namespace kernels::detail
+
+// Dequantizes the raw layout of a rows x cols tensor of block format BF into
+// out (rows * cols floats) on ISA `which`: the same checks, errors and bits as
+// reference::dequantize<BF>(raw, rows, cols, out, pad); lowp::error also if
+// `which` cannot run here.
+template <class BF>
+void dequantize_blocks(std::span<const std::uint8_t> raw, std::size_t rows, std::size_t cols, std::span<float> out,
+                       padding pad = padding::none, isa which = best_isa()) {
+  const std::size_t n = reference::detail::checked_elements(rows, cols);
+  const std::size_t total = reference::raw_bytes<BF>(rows, cols, pad);
+  if (raw.size() != total)
+    lowp::detail::fail("raw: " + std::to_string(raw.size()) + " bytes, but a " + std::to_string(rows) + " x " +
+                       std::to_string(cols) + " " + BF::name + " tensor takes " + std::to_string(total));
+  if (out.size() != n)
+    lowp::detail::fail("out: " + std::to_string(out.size()) + " values, but rows x cols = " + std::to_string(n));
+  which = require_isa(which);
+  const float ts = reference::stored_tensor_scale<BF>(raw);
+  constexpr std::size_t B = BF::block_size;
+  const std::uint8_t* const body = raw.data() + BF::tensor_header_bytes;
+  if (cols % B == 0) {  // rows of whole blocks are one run of blocks
+    kernels::detail::decode_blocks_on<BF>(which, body, out.data(), n / B, ts);
+    return;
+  }
+  const std::size_t per_row = reference::row_bytes<BF>(cols, pad);
+  const std::size_t whole = cols / B;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::uint8_t* const row = body + r * per_row;
+    float* const y = out.data() + r * cols;
+    kernels::detail::decode_blocks_on<BF>(which, row, y, whole, ts);
+    reference::dequantize_row<BF>(std::span<const std::uint8_t>(row + whole * BF::bytes_per_block, BF::bytes_per_block),
+                                  std::span<float>(y + whole * B, cols - whole * B), pad, ts);
+  }
+}
+
+}  // namespace lowp
