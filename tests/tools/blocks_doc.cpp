@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "markdown_table.hpp"
+
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -33,27 +35,8 @@ std::string read_text(const std::string& path) {
   return s.str();
 }
 
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
-  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
-  return s;
-}
-
-// Cells of a Markdown table row "| a | b |"; empty for other lines.
-std::vector<std::string> cells_of(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string t = trim(line);
-  if (t.size() < 2 || t.front() != '|' || t.back() != '|') return cells;
-  t = t.substr(1, t.size() - 2);
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t bar = t.find('|', start);
-    cells.push_back(trim(t.substr(start, bar - start)));
-    if (bar == std::string::npos) break;
-    start = bar + 1;
-  }
-  return cells;
-}
+using lowp_doc_test::cells_of;
+using lowp_doc_test::trim;
 
 // Every block format on the two report tensors, through the scalar reference.
 const std::vector<block_accuracy_row>& reference_rows() {

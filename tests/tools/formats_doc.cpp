@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "markdown_table.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -37,27 +39,8 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
-  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
-  return s;
-}
-
-// Cells of a Markdown table row "| a | b |".
-std::vector<std::string> cells_of(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string t = trim(line);
-  if (t.size() < 2 || t.front() != '|' || t.back() != '|') return cells;
-  t = t.substr(1, t.size() - 2);
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t bar = t.find('|', start);
-    cells.push_back(trim(t.substr(start, bar - start)));
-    if (bar == std::string::npos) break;
-    start = bar + 1;
-  }
-  return cells;
-}
+using lowp_doc_test::cells_of;
+using lowp_doc_test::trim;
 
 std::optional<double> parse_double(const std::string& s) {
   if (s.empty()) return std::nullopt;
