@@ -27,13 +27,7 @@ namespace {
 
 using lowp::tool::block_accuracy_row;
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in.good());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using lowp_doc_test::read_text;
 
 using lowp_doc_test::cells_of;
 using lowp_doc_test::trim;

@@ -1,11 +1,23 @@
 #pragma once
 
-// Reading Markdown tables of docs/, for the tests that keep docs and code in step.
+// Reading docs/ files and their Markdown tables, for the tests that keep docs and code in step.
 
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 namespace lowp_doc_test {
+
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE(in.good());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 inline std::string trim(std::string s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
