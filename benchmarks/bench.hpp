@@ -55,7 +55,12 @@ class aligned_buffer {
 };
 
 void register_convert();
-void register_block();  // block.cpp: dequant/<format>/<isa>
+void register_block();      // block.cpp: dequant/<format>/<isa>, quantize/<format>/<isa>
+void register_gemm();       // gemm.cpp: gemm/<a>x<b>/... with float32 outputs
+void register_gemm_int8();  // gemm_int8.cpp: gemm/<a>x<b>/... with int32 outputs
+void register_gemv();       // gemv.cpp: gemv/<weights>/<N>x<K>/<isa>
 void register_peer_memcpy();
+void register_peer_openblas();  // peers/openblas.cpp (only when built with OpenBLAS)
+void register_peer_onednn();    // peers/onednn.cpp (only when built with oneDNN)
 
 }  // namespace lowp_bench

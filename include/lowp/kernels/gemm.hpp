@@ -29,57 +29,15 @@
 #include "lowp/core/element.hpp"
 #include "lowp/datapath/datapath.hpp"
 #include "lowp/error.hpp"
+#include "lowp/isa.hpp"
+#include "lowp/kernels/detail/gemm_common.hpp"
+#include "lowp/kernels/gemm_float.hpp"
+#include "lowp/kernels/gemm_int8.hpp"
+#include "lowp/simd/dispatch.hpp"
 
 namespace lowp {
 
-// The element type of an operand view: T for matrix_view<T>, float for a
-// block operand (its values are decoded to float).
-template <class V>
-struct operand_element {
-  using type = float;
-};
-template <class T>
-struct operand_element<matrix_view<T>> {
-  using type = std::remove_const_t<T>;
-};
-template <class V>
-using operand_element_t = typename operand_element<V>::type;
-
-template <class TA, class TB>
-inline constexpr bool is_integer_gemm_v = is_integer_element_v<TA> && is_integer_element_v<TB>;
-
-template <class VA, class VB>
-using gemm_output_t =
-    std::conditional_t<is_integer_gemm_v<operand_element_t<VA>, operand_element_t<VB>>, std::int32_t, float>;
-
 namespace detail {
-
-inline std::string shape(std::size_t r, std::size_t c) { return std::to_string(r) + "x" + std::to_string(c); }
-
-template <class X, class Y>
-bool overlaps(const X& x, const Y& y) {
-  if (x.empty() || y.empty()) return false;
-  const auto* x0 = reinterpret_cast<const unsigned char*>(x.data());
-  const auto* y0 = reinterpret_cast<const unsigned char*>(y.data());
-  return x0 < y0 + y.extent_bytes() && y0 < x0 + x.extent_bytes();
-}
-
-template <class VA, class VB, class TC>
-void check_gemm_args(const char* fn, const VA& a, const VB& b, const matrix_view<TC>& c) {
-  if (a.cols() != b.rows())
-    fail(std::string(fn) + ": A is " + shape(a.rows(), a.cols()) + " and B is " + shape(b.rows(), b.cols()) +
-         ": A.cols() must equal B.rows()");
-  if (c.rows() != a.rows() || c.cols() != b.cols())
-    fail(std::string(fn) + ": C is " + shape(c.rows(), c.cols()) + " but A * B is " + shape(a.rows(), b.cols()));
-  if (overlaps(c, a)) fail(std::string(fn) + ": C overlaps A");
-  if (overlaps(c, b)) fail(std::string(fn) + ": C overlaps B");
-}
-
-template <class Acc, class T>
-constexpr Acc load_element(const T& x) {
-  if constexpr (std::is_integral_v<Acc>) return Acc(std::int32_t(element_integer(x)));
-  else return Acc(element_value(x));
-}
 
 // Packs rows [i0, i0 + mc) x columns [p0, p0 + kc) of `a` into MR-row
 // panels: dst[(q * kc + k) * MR + r] = a(i0 + q * MR + r, p0 + k), zero-padded.
@@ -179,35 +137,31 @@ struct blocked_gemm {
 
 }  // namespace detail
 
-template <class V>
-inline constexpr bool is_operand_v = is_block_matrix_view_v<V>;
-template <class T>
-inline constexpr bool is_operand_v<matrix_view<T>> = is_element_v<std::remove_const_t<T>>;
-
+// C <- alpha * A * B + beta * C on ISA `which` (default: the best this CPU
+// runs; lowp::error if `which` cannot run here). The per-ISA fast paths
+// (kernels/gemm_float.hpp, kernels/gemm_int8.hpp) take the combinations they
+// implement; every other one runs the portable blocked engine above.
 template <datapath_type Datapath = datapath::fast, class VA, class VB, class TC>
-void gemm(TC alpha, const VA& a, const VB& b, TC beta, matrix_view<TC> c) {
+void gemm(TC alpha, const VA& a, const VB& b, TC beta, matrix_view<TC> c, isa which = best_isa()) {
   static_assert(is_operand_v<VA>, "gemm: A must be a matrix_view of a supported element type or a block_matrix_view");
   static_assert(is_operand_v<VB>, "gemm: B must be a matrix_view of a supported element type or a block_matrix_view");
   static_assert(std::is_same_v<TC, gemm_output_t<VA, VB>>,
                 "gemm: C must be int32_t for integer x integer operands and float otherwise");
   static_assert(std::is_same_v<Datapath, datapath::fast>, "gemm: datapath not supported yet");
   detail::check_gemm_args("gemm", a, b, c);
+  which = require_isa(which);
+  if constexpr (std::is_integral_v<TC>) {
+    if (kernels::detail::try_integer_gemm(alpha, a, b, beta, c, which)) return;
+  } else {
+    if (kernels::detail::try_float_gemm(alpha, a, b, beta, c, which)) return;
+  }
   // Integer accumulation in uint32: two's complement wrap-around without
   // signed overflow.
   using Acc = std::conditional_t<std::is_integral_v<TC>, std::uint32_t, float>;
   detail::blocked_gemm<Acc, VA, VB, TC>::run(alpha, a, b, beta, c);
 }
 
-// y <- alpha * A * x + beta * y: A is N x K, x has K elements, y has N.
-template <datapath_type Datapath = datapath::fast, class VA, class TX, class TY>
-void gemv(TY alpha, const VA& a, const TX* x, std::size_t x_size, TY beta, TY* y, std::size_t y_size) {
-  if (x_size != a.cols())
-    detail::fail("gemv: x has " + std::to_string(x_size) + " elements but A has " + std::to_string(a.cols()) +
-                 " columns");
-  if (y_size != a.rows())
-    detail::fail("gemv: y has " + std::to_string(y_size) + " elements but A has " + std::to_string(a.rows()) +
-                 " rows");
-  gemm<Datapath>(alpha, a, matrix_view<const TX>(x, x_size, 1), beta, matrix_view<TY>(y, y_size, 1));
-}
-
 }  // namespace lowp
+
+// gemv and its fast paths.
+#include "lowp/kernels/gemv.hpp"

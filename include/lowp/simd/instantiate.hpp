@@ -14,7 +14,11 @@
 
 #include "lowp/kernels/block.hpp"
 #include "lowp/kernels/convert.hpp"
+#include "lowp/kernels/gemm.hpp"
 
 #define LOWP_INSTANTIATE_ISA(NAME)                                                        \
   LOWP_SCALAR_FORMATS(LOWP_DETAIL_CONVERT_DEFINE, ::lowp::simd::arch_t<::lowp::isa::NAME>) \
-  LOWP_BLOCK_KERNEL_FORMATS(LOWP_DETAIL_BLOCK_DEFINE, ::lowp::simd::arch_t<::lowp::isa::NAME>)
+  LOWP_BLOCK_KERNEL_FORMATS(LOWP_DETAIL_BLOCK_DEFINE, ::lowp::simd::arch_t<::lowp::isa::NAME>) \
+  LOWP_DETAIL_FLOAT_GEMM_DEFINE(::lowp::simd::arch_t<::lowp::isa::NAME>)                      \
+  LOWP_DETAIL_INT8_GEMM_DEFINE(::lowp::simd::arch_t<::lowp::isa::NAME>)                       \
+  LOWP_DETAIL_GEMV_DEFINE(::lowp::simd::arch_t<::lowp::isa::NAME>)
