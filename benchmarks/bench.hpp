@@ -9,7 +9,10 @@
 #include <new>
 #include <random>
 #include <span>
+#include <string>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 namespace lowp_bench {
 
@@ -53,6 +56,39 @@ class aligned_buffer {
   std::size_t size_;
   T* data_;
 };
+
+// Fills v with N(0, 1) values from a generator seeded with `seed`.
+inline void fill_gaussian(std::span<float> v, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (float& x : v) x = normal(rng);
+}
+
+// One GEMM problem: C (m x n) = A (m x k) * B (k x n).
+struct gemm_shape {
+  std::size_t m, n, k;
+  std::string name() const { return std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k); }
+};
+
+// The float32 GEMM sizes of lowp's gemm/ benchmarks and their peers: squares
+// for the throughput-against-size plot, and the weight-only shape M=512,
+// N=K=4096 of a prefill batch.
+inline std::vector<gemm_shape> float_gemm_shapes() {
+  return {{256, 256, 256}, {512, 512, 512}, {1024, 1024, 1024}, {2048, 2048, 2048}, {512, 4096, 4096}};
+}
+// The integer GEMM sizes (squares).
+inline std::vector<gemm_shape> int_gemm_shapes() {
+  return {{256, 256, 256}, {512, 512, 512}, {1024, 1024, 1024}, {2048, 2048, 2048}};
+}
+// GEMV sizes N = K (decode: one token against a weight matrix).
+inline std::vector<std::size_t> gemv_sizes() { return {1024, 4096, 8192}; }
+
+// GEMM counter: 2 m n k operations per iteration, reported per second.
+inline void set_flops(benchmark::State& state, const gemm_shape& s, const char* counter = "FLOPS") {
+  state.counters[counter] = benchmark::Counter(2.0 * double(s.m) * double(s.n) * double(s.k),
+                                               benchmark::Counter::kIsIterationInvariantRate,
+                                               benchmark::Counter::kIs1000);
+}
 
 void register_convert();
 void register_block();      // block.cpp: dequant/<format>/<isa>, quantize/<format>/<isa>
