@@ -8,6 +8,7 @@
 
 #include "lowp/block/formats.hpp"
 #include "lowp/format/convert.hpp"
+#include "lowp/isa.hpp"
 #include "lowp/kernels/gemm.hpp"
 #include "lowp/reference/gemm.hpp"
 
@@ -47,43 +48,67 @@ matrix_view<T> fill(storage<T>& s, std::size_t rows, std::size_t cols, std::mt19
   return v;
 }
 
+// The ISAs this program can run, scalar (the portable engine) included.
+std::vector<lowp::isa> available_isas() {
+  std::vector<lowp::isa> v;
+  for (lowp::isa i : lowp::all_isas)
+    if (lowp::isa_available(i)) v.push_back(i);
+  return v;
+}
+
+// C (M x N) from A (M x K) and B (K x N) on every available ISA against the
+// exact reference. B is stored N x K (weights layout) and viewed transposed
+// when transpose_b; C is written through a column-major view when
+// col_major_c.
 template <class TA, class TB>
-void check_gemm(std::size_t M, std::size_t N, std::size_t K, bool transpose_b, std::uint32_t seed) {
+void check_gemm(std::size_t M, std::size_t N, std::size_t K, bool transpose_b, std::uint32_t seed,
+                bool col_major_c = false) {
   using TC = lowp::gemm_output_t<matrix_view<const TA>, matrix_view<const TB>>;
   std::mt19937 g(seed);
   storage<TA> as(M * K);
   storage<TB> bs(K * N);
   auto a = fill(as, M, K, g);
-  // B is stored N x K (weights layout) and viewed transposed when requested.
   auto b = transpose_b ? fill(bs, N, K, g).transposed() : fill(bs, K, N, g);
   std::vector<TC> c0(M * N);
   for (auto& x : c0) x = TC(std::uniform_int_distribution<int>(-3, 3)(g));
+  auto view = [&](std::vector<TC>& v) {
+    return col_major_c ? matrix_view<TC>(v.data(), N, M).transposed() : matrix_view<TC>(v.data(), M, N);
+  };
   for (TC beta : {TC(0), TC(1), TC(-2)}) {
     const TC alpha = std::is_same_v<TC, float> ? TC(0.75f) : TC(3);
-    auto c = c0, r = c0;
-    matrix_view<TC> cv(c.data(), M, N), rv(r.data(), M, N);
-    lowp::gemm(alpha, matrix_view<const TA>(a), matrix_view<const TB>(b), beta, cv);
+    auto r = c0;
+    matrix_view<TC> rv = view(r);
     lowp::reference::gemm<TA, TB, TC>(alpha, a, b, beta, rv);
-    for (std::size_t i = 0; i < M; ++i)
-      for (std::size_t j = 0; j < N; ++j) {
-        INFO(lowp::element_name<TA>() << " x " << lowp::element_name<TB>() << " " << M << "x" << N << "x" << K
-                                      << " beta " << double(beta) << " at " << i << "," << j);
-        if constexpr (std::is_same_v<TC, float>) {
-          const double bound =
-              lowp::reference::gemm_error_bound<TA, TB>(alpha, a, b, beta, c0[i * N + j], i, j);
-          REQUIRE(std::fabs(double(cv(i, j)) - double(rv(i, j))) <= bound);
-        } else {
-          REQUIRE(cv(i, j) == rv(i, j));
+    for (lowp::isa which : available_isas()) {
+      auto c = c0;
+      matrix_view<TC> cv = view(c);
+      lowp::gemm(alpha, matrix_view<const TA>(a), matrix_view<const TB>(b), beta, cv, which);
+      for (std::size_t i = 0; i < M; ++i)
+        for (std::size_t j = 0; j < N; ++j) {
+          INFO(lowp::element_name<TA>() << " x " << lowp::element_name<TB>() << " " << M << "x" << N << "x" << K
+                                        << " beta " << double(beta) << " isa " << lowp::name(which) << " at " << i
+                                        << "," << j);
+          if constexpr (std::is_same_v<TC, float>) {
+            const double bound =
+                lowp::reference::gemm_error_bound<TA, TB>(alpha, a, b, beta, float(view(c0)(i, j)), i, j);
+            REQUIRE(std::fabs(double(cv(i, j)) - double(rv(i, j))) <= bound);
+          } else {
+            REQUIRE(cv(i, j) == rv(i, j));
+          }
         }
-      }
+    }
   }
 }
 
 template <class TA, class TB>
 void check_shapes() {
   struct shape { std::size_t m, n, k; };
-  for (shape s : {shape{1, 1, 1}, shape{7, 13, 29}, shape{5, 3, 0}, shape{17, 9, 300}, shape{70, 11, 33}})
+  // 1x1x1, primes, K = 0, K crossing the fast path's KC (384), M crossing its
+  // MC (144), N crossing whole NR panels and NC (4096).
+  for (shape s : {shape{1, 1, 1}, shape{7, 13, 29}, shape{5, 3, 0}, shape{17, 9, 300}, shape{70, 11, 33},
+                  shape{3, 35, 390}, shape{150, 4, 20}, shape{2, 4100, 3}})
     for (bool t : {false, true}) check_gemm<TA, TB>(s.m, s.n, s.k, t, std::uint32_t(s.m * 1000 + s.k));
+  check_gemm<TA, TB>(9, 21, 17, true, 5, true);
 }
 
 }  // namespace
@@ -117,11 +142,22 @@ TEST_CASE("gemm exact reference: cancellation is resolved exactly", "[gemm]") {
 }
 
 TEST_CASE("gemm with beta = 0 does not read C", "[gemm]") {
-  float a[2] = {1, 2}, b[2] = {3, 4};
-  float c = std::numeric_limits<float>::quiet_NaN();
-  lowp::gemm(1.f, matrix_view<const float>(a, 1, 2), matrix_view<const float>(b, 2, 1), 0.f,
-             matrix_view<float>(&c, 1, 1));
-  REQUIRE(c == 11.f);
+  // NaN in C would survive 0 * NaN; a C of 7 x 20 covers full and partial tiles.
+  std::vector<float> a(7 * 3), b(3 * 20), c(7 * 20);
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = float(i % 5);
+  for (std::size_t i = 0; i < b.size(); ++i) b[i] = float(i % 3) - 1;
+  for (lowp::isa which : available_isas()) {
+    INFO(lowp::name(which));
+    std::fill(c.begin(), c.end(), std::numeric_limits<float>::quiet_NaN());
+    lowp::gemm(1.f, matrix_view<const float>(a.data(), 7, 3), matrix_view<const float>(b.data(), 3, 20), 0.f,
+               matrix_view<float>(c.data(), 7, 20), which);
+    for (std::size_t i = 0; i < 7; ++i)
+      for (std::size_t j = 0; j < 20; ++j) {
+        float sum = 0;
+        for (std::size_t k = 0; k < 3; ++k) sum += a[i * 3 + k] * b[k * 20 + j];
+        REQUIRE(c[i * 20 + j] == sum);  // small integers: exact in any order
+      }
+  }
 }
 
 TEST_CASE("gemm rejects bad arguments with a message naming them", "[gemm]") {
@@ -176,23 +212,30 @@ void check_block_gemm(std::size_t M, std::size_t N, std::size_t K) {
   lowp::block_tensor<BW> wq(w, N, K, opt);
   const std::vector<float> wd = wq.dequantize();
   std::vector<float> xd = x;
-  std::vector<float> c(M * N, 1.f), r(M * N, 1.f);
+  std::vector<float> r(M * N, 1.f);
   const lowp::block_matrix_view<BW> wv(wq);
-  if constexpr (std::is_void_v<BA>) {
-    lowp::gemm(1.5f, matrix_view<const float>(x.data(), M, K), wv.transposed(), 0.5f, matrix_view<float>(c.data(), M, N));
-  } else {
-    lowp::block_tensor<BA> xq(x, M, K, opt);
+  std::conditional_t<std::is_void_v<BA>, int, lowp::block_tensor<BA>> xq{};
+  if constexpr (!std::is_void_v<BA>) {
+    xq = lowp::block_tensor<BA>(x, M, K, opt);
     xd = xq.dequantize();
-    lowp::gemm(1.5f, lowp::block_matrix_view<BA>(xq), wv.transposed(), 0.5f, matrix_view<float>(c.data(), M, N));
   }
   const matrix_view<const float> av(xd.data(), M, K), bv = matrix_view<const float>(wd.data(), N, K).transposed();
   lowp::reference::gemm<float, float, float>(1.5f, av, bv, 0.5f, matrix_view<float>(r.data(), M, N));
-  for (std::size_t i = 0; i < M; ++i)
-    for (std::size_t j = 0; j < N; ++j) {
-      INFO(BW::name << " " << M << "x" << N << "x" << K << " at " << i << "," << j);
-      const double bound = lowp::reference::gemm_error_bound<float, float>(1.5f, av, bv, 0.5f, 1.f, i, j);
-      REQUIRE(std::fabs(double(c[i * N + j]) - double(r[i * N + j])) <= bound);
-    }
+  for (lowp::isa which : available_isas()) {
+    std::vector<float> c(M * N, 1.f);
+    if constexpr (std::is_void_v<BA>)
+      lowp::gemm(1.5f, matrix_view<const float>(x.data(), M, K), wv.transposed(), 0.5f,
+                 matrix_view<float>(c.data(), M, N), which);
+    else
+      lowp::gemm(1.5f, lowp::block_matrix_view<BA>(xq), wv.transposed(), 0.5f, matrix_view<float>(c.data(), M, N),
+                 which);
+    for (std::size_t i = 0; i < M; ++i)
+      for (std::size_t j = 0; j < N; ++j) {
+        INFO(BW::name << " " << M << "x" << N << "x" << K << " isa " << lowp::name(which) << " at " << i << "," << j);
+        const double bound = lowp::reference::gemm_error_bound<float, float>(1.5f, av, bv, 0.5f, 1.f, i, j);
+        REQUIRE(std::fabs(double(c[i * N + j]) - double(r[i * N + j])) <= bound);
+      }
+  }
 }
 
 }  // namespace
@@ -200,6 +243,7 @@ void check_block_gemm(std::size_t M, std::size_t N, std::size_t K) {
 TEST_CASE("gemm with block-format weights decodes whole blocks in the packing", "[gemm]") {
   check_block_gemm<lowp::mxfp4>(5, 7, 64);
   check_block_gemm<lowp::mxfp4>(3, 9, 544);  // crosses a KC boundary
+  check_block_gemm<lowp::mxfp4>(150, 17, 800);  // crosses MC and KC, partial panels
   check_block_gemm<lowp::nvfp4>(4, 5, 48);
   check_block_gemm<lowp::ggml_q4_0>(6, 3, 96);
   check_block_gemm<lowp::mxfp8_e4m3>(2, 2, 40);  // K padded to 64
