@@ -20,7 +20,10 @@
 #include "format_info.hpp"
 #include "formats_text.hpp"
 #include "lowp/isa.hpp"
+#include "lowp/block/formats.hpp"
 #include "lowp/kernels/convert.hpp"
+#include "lowp/kernels/gemm.hpp"
+#include "lowp/reference/block.hpp"
 #include "lowp/quant/metrics.hpp"
 #include "lowp/version.hpp"
 #include "round_trip.hpp"
@@ -211,6 +214,64 @@ std::string throughput_section(const report_context&) {
          t.str() + "\n" + note;
 }
 
+std::string gemm_section(const report_context&) {
+  constexpr std::size_t n = 256, wn = 1024, wm = 64, vn = 2048;
+  const std::vector<float> base = report_gaussian_tensor();
+  auto values = [&](std::size_t count, std::size_t offset) {
+    std::vector<float> v(count);
+    for (std::size_t i = 0; i < count; ++i) v[i] = base[(i + offset) % base.size()];
+    return v;
+  };
+  const std::vector<float> a = values(n * n, 0), b = values(n * n, 7), w = values(wn * wn, 3), x = values(vn, 11);
+  const std::vector<float> act = values(wm * wn, 5), gv = values(vn * vn, 13);
+  std::vector<std::uint8_t> a8(n * n);
+  std::vector<std::int8_t> b8(n * n);
+  for (std::size_t i = 0; i < n * n; ++i) {
+    a8[i] = std::uint8_t(std::lround(std::fabs(a[i]) * 60) & 0xff);
+    b8[i] = std::int8_t(std::clamp(std::lround(b[i] * 40), -128L, 127L));
+  }
+  const std::vector<std::uint8_t> wq = lowp::reference::quantize<mxfp4>(w, wn, wn);
+  const block_matrix_view<mxfp4> wv(wq.data(), wn, wn, padding::none);
+  std::vector<float> c(std::max(n * n, wm * wn)), y(vn);
+  std::vector<std::int32_t> c32(n * n);
+
+  text_table t;
+  t.add_column("isa", text_table::align::left);
+  t.add_column("f32 GEMM GFLOP/s");
+  t.add_column("mxfp4 x f32 GFLOP/s");
+  t.add_column("u8 x s8 GEMM GOP/s");
+  t.add_column("f32 GEMV GB/s");
+  const double ops = 2.0 * double(n) * double(n) * double(n), wops = 2.0 * double(wm) * double(wn) * double(wn);
+  for (lowp::isa i : lowp::all_isas) {
+    if (!lowp::isa_available(i)) continue;
+    const double f32 = best_rate(std::size_t(ops), [&] {
+      gemm(1.0f, matrix_view<const float>(a.data(), n, n), matrix_view<const float>(b.data(), n, n), 0.0f,
+           matrix_view<float>(c.data(), n, n), i);
+    });
+    const double wo = best_rate(std::size_t(wops), [&] {
+      gemm(1.0f, matrix_view<const float>(act.data(), wm, wn), wv.transposed(), 0.0f,
+           matrix_view<float>(c.data(), wm, wn), i);
+    });
+    const double i8 = best_rate(std::size_t(ops), [&] {
+      gemm(std::int32_t(1), matrix_view<const std::uint8_t>(a8.data(), n, n),
+           matrix_view<const std::int8_t>(b8.data(), n, n), std::int32_t(0), matrix_view<std::int32_t>(c32.data(), n, n),
+           i);
+    });
+    const double mv = best_rate(vn * vn * sizeof(float), [&] {
+      gemv(1.0f, matrix_view<const float>(gv.data(), vn, vn), x.data(), vn, 0.0f, y.data(), vn, i);
+    });
+    t.add_row({std::string(lowp::name(i)), format_fixed("%.1f", f32), format_fixed("%.1f", wo),
+               format_fixed("%.1f", i8), format_fixed("%.1f", mv)});
+  }
+  return "lowp::gemm and lowp::gemv (datapath::fast), one thread, best of 7 runs: float32\n"
+         "256 x 256 x 256; 64 x 1024 activations times 1024 x 1024 mxfp4 weights decoded while\n"
+         "packed; uint8 x int8 -> int32 256 x 256 x 256; float32 GEMV on 2048 x 2048 weights\n"
+         "(16 MiB, bytes of weights per second). scalar is the portable engine. Small sizes,\n"
+         "in cache; lowp_bench measures the large ones against OpenBLAS and oneDNN\n"
+         "(docs/benchmarks.md).\n\n" +
+         t.str();
+}
+
 // ---- the report ------------------------------------------------------------
 
 const report_section report_sections[] = {
@@ -219,6 +280,7 @@ const report_section report_sections[] = {
     {"Round-trip error: heavy-tailed tensor", outlier_section},
     {"Round-trip error: block formats", block_section},
     {"Conversion kernel throughput per ISA", throughput_section},
+    {"GEMM and GEMV kernel throughput per ISA", gemm_section},
 };
 
 constexpr option_spec report_options[] = {
@@ -271,7 +333,7 @@ const command report_command{
     "scalar format on a Gaussian and on a heavy-tailed built-in tensor, raw and with a\n"
     "per-tensor absmax scale; the same for every block format, with its bits per\n"
     "element. The tensors are the same on every platform. Last, the throughput of the\n"
-    "conversion kernels on every ISA this build runs on this CPU.\n",
+    "conversion kernels and of GEMM/GEMV on every ISA this build runs on this CPU.\n",
     report_options,
     0,
     0,
