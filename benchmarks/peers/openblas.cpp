@@ -48,6 +48,8 @@ void sgemv(benchmark::State& state, std::size_t n, std::size_t k) {
 
 void register_peer_openblas() {
   openblas_set_num_threads(1);
+  // DYNAMIC_ARCH builds pick a kernel set per CPU (OPENBLAS_CORETYPE overrides).
+  benchmark::AddCustomContext("openblas_core", openblas_get_corename());
   for (const gemm_shape& s : float_gemm_shapes())
     benchmark::RegisterBenchmark(("peer/openblas/sgemm/" + s.name()).c_str(),
                                  [s](benchmark::State& st) { sgemm(st, s); })
