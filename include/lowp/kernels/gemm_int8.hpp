@@ -72,6 +72,8 @@ constexpr igemm_shape igemm_shape_of(isa i) {
   switch (i) {
     case isa::avx512bw: return {12, 32, 96, 512, 4096};
     case isa::avx2: return {4, 24, 96, 512, 4080};
+    case isa::sse2:
+    case isa::sse4_1: return {4, 12, 96, 512, 4080};
     default: return {4, 8, 64, 256, 2048};
   }
 }
@@ -157,6 +159,12 @@ LOWP_DETAIL_INT8_GEMM_INSTANCES(extern, ::lowp::simd::arch_t<::lowp::isa::avx512
 LOWP_DETAIL_INT8_GEMM_INSTANCES(extern, ::lowp::simd::arch_t<::lowp::isa::neon64>)
 #endif
 
+#if defined(__SSE2__) && (defined(__x86_64__) || defined(_M_X64) || defined(__i386__))
+#include "lowp/simd/arch/sse2_igemm.hpp"
+#define LOWP_DETAIL_IGEMM_SSE2 1
+#else
+#define LOWP_DETAIL_IGEMM_SSE2 0
+#endif
 #if defined(__AVX2__)
 #include "lowp/simd/arch/avx2_igemm.hpp"
 #define LOWP_DETAIL_IGEMM_AVX2 1
@@ -190,9 +198,31 @@ void int8_gemm_kernel::block(Arch, const igemm_block& blk) {
     return;
   }
 #endif
-  if constexpr (!std::is_same_v<Arch, simd::arch_t<isa::avx2>> && !std::is_same_v<Arch, simd::arch_t<isa::avx512bw>>) {
+#if LOWP_DETAIL_IGEMM_SSE2
+  if constexpr (std::is_same_v<Arch, simd::arch_t<isa::sse2>> || std::is_same_v<Arch, simd::arch_t<isa::sse4_1>>) {
+    constexpr igemm_shape s = igemm_shape_of(isa::sse2);
+    static_assert(s.mr == simd::sse2_igemm::MR && s.nr == simd::sse2_igemm::NR);
+    simd::sse2_igemm::block(blk);
+    return;
+  }
+#endif
+  // Every other ISA (scalar, neon64): the portable kernel, with the shape of isa::scalar.
+  constexpr bool x86_simd = std::is_same_v<Arch, simd::arch_t<isa::sse2>> ||
+                            std::is_same_v<Arch, simd::arch_t<isa::sse4_1>> ||
+                            std::is_same_v<Arch, simd::arch_t<isa::avx2>> ||
+                            std::is_same_v<Arch, simd::arch_t<isa::avx512bw>>;
+  constexpr bool handled =
+      (LOWP_DETAIL_IGEMM_AVX512BW && std::is_same_v<Arch, simd::arch_t<isa::avx512bw>>) ||
+      (LOWP_DETAIL_IGEMM_AVX2 && std::is_same_v<Arch, simd::arch_t<isa::avx2>>) ||
+      (LOWP_DETAIL_IGEMM_SSE2 && (std::is_same_v<Arch, simd::arch_t<isa::sse2>> ||
+                                  std::is_same_v<Arch, simd::arch_t<isa::sse4_1>>));
+  if constexpr (handled) {
+  } else if constexpr (!x86_simd) {
     constexpr igemm_shape s = igemm_shape_of(isa::scalar);
     detail::igemm_block_portable<Arch, s.mr, s.nr>(blk);
+  } else {
+    // Reached only when an x86 ISA is instantiated without its flags.
+    static_assert(!x86_simd, "int8_gemm_kernel: instantiate each ISA in a translation unit with its flags");
   }
 }
 
