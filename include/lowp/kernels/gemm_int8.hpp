@@ -1,20 +1,384 @@
 #pragma once
 
-// Per-ISA fast paths of lowp::gemm for integer outputs (stub: none yet).
+// Per-ISA fast path of lowp::gemm for integer x integer operands into int32:
+// A and B are matrix_view<T> with T any integer element (int8_t, uint8_t,
+// lowp::intn, packed or not), any strides. C = alpha * A * B + beta * C,
+// exact modulo 2^32, as reference::gemm; C is not read when beta is 0.
+//
+// Structure (Goto & van de Geijn, "Anatomy of high-performance matrix
+// multiplication", TOMS 2008): B is packed in KC x NC blocks of NR-column
+// panels, A in MC x KC blocks of MR-row panels, and a register-blocked
+// micro-kernel per ISA updates an MR x NR tile of C.
+//
+// Packed format: 16-bit integers, consecutive depths (k, k + 1) side by side.
+//   A panel: a[((p * MR) + r) * 2 + t] = A(row r, depth 2p + t)
+//   B panel: b[((p * NR) + s) * 2 + t] = B(depth 2p + t, column s)
+// so one 32-bit lane of A (a depth pair of one row), broadcast, times a vector
+// of B depth pairs gives MR x NR pair sums with VPMADDWD (x86) / SMLAL-style
+// widening. Why 16 bits and not VPMADDUBSW on bytes: VPMADDUBSW multiplies
+// unsigned by signed bytes and adds pairs with *signed saturation* to int16
+// (Intel SDM vol. 2, PMADDUBSW), and 255 * 127 * 2 = 64770 > 32767, so u8 x s8
+// pair sums saturate silently. VPMADDWD multiplies signed words and adds the
+// pair into int32 without saturation; the only overflowing input is
+// 0x8000 * 0x8000 * 2 (Intel SDM vol. 2, PMADDWD). Every element here lies in
+// [-128, 255], so each pair sum is at most 2 * 255 * 128 = 65280 in magnitude:
+// exact. The int32 sums then wrap modulo 2^32 exactly as reference::gemm
+// specifies, and alpha/beta are applied with wrapping 32-bit multiplies.
+// The same pair format holds signed and unsigned operands of every width, so
+// one kernel serves uint8 x int8, int8 x int8, uint8 x uint8 and intn. On
+// Zen-class cores VPMADDUBSW + VPMADDWD(ones) and two widened VPMADDWD both
+// issue two multiply micro-ops per 32 products (Agner Fog, instruction
+// tables, Zen 3/4): widening costs memory for the panels, not multiplier
+// throughput.
+//
+// Zero-padded panels make tails of any shape run the full micro-kernel; only
+// the valid part of a tile is written back. An odd K gets a zero partner.
 
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
+
+#include "lowp/core/element.hpp"
 #include "lowp/isa.hpp"
 #include "lowp/kernels/detail/gemm_common.hpp"
+#include "lowp/simd/api.hpp"
+#include "lowp/simd/dispatch.hpp"
 
-namespace lowp::kernels::detail {
+namespace lowp::kernels {
+
+// One MC x NC block of C against packed panels of depth 2 * kp.
+struct igemm_block {
+  std::size_t mc = 0, nc = 0, kp = 0;  // rows and columns of C, pairs of depths
+  const std::int16_t* a = nullptr;     // ceil(mc / MR) A panels of kp * MR * 2
+  const std::int16_t* b = nullptr;     // ceil(nc / NR) B panels of kp * NR * 2
+  std::int32_t* c = nullptr;           // C(0, 0) of the block
+  std::size_t c_rs = 0, c_cs = 0;      // C strides in elements
+  std::uint32_t alpha = 1, beta = 0;   // C <- alpha * sum + beta * C (mod 2^32)
+  bool read_c = false;                 // false: C <- alpha * sum, C not read
+  bool vnni = true;                    // AVX-512: use VPDPWSSD where the CPU has it
+};
+
+// Register tile (MR x NR) and cache blocks (MC rows, KC depths, NC columns)
+// per ISA. KC: a B micro-panel (KC x NR 16-bit) stays in L1 while A
+// micro-panels stream from L2; MC x KC of A fits L2; KC x NC of B fits the
+// last-level cache.
+struct igemm_shape {
+  std::size_t mr, nr, mc, kc, nc;
+};
+constexpr igemm_shape igemm_shape_of(isa i) {
+  switch (i) {
+    case isa::avx512bw: return {12, 32, 96, 512, 4096};
+    case isa::avx2: return {4, 24, 96, 512, 4080};
+    case isa::sse2:
+    case isa::sse4_1: return {4, 12, 96, 512, 4080};
+    default: return {4, 8, 64, 256, 2048};
+  }
+}
+
+// The integer GEMM micro-kernels of one architecture (Arch =
+// simd::arch_t<isa>), instantiated per ISA: block() computes one igemm_block
+// with the tile shape igemm_shape_of(isa of Arch).
+struct int8_gemm_kernel {
+  template <class Arch>
+  static void block(Arch, const igemm_block& blk);
+};
+
+namespace detail {
+
+// Portable micro-kernel (ISAs without a hand-written one): same packed
+// format, same pair sums, same wrapping, so bit-identical results. Arch only
+// keeps each ISA's copy apart.
+template <class Arch, std::size_t MR, std::size_t NR>
+void igemm_tile_portable(std::size_t kp, const std::int16_t* a, const std::int16_t* b, std::uint32_t* tile) {
+  std::uint32_t acc[MR * NR] = {};
+  for (std::size_t p = 0; p < kp; ++p, a += 2 * MR, b += 2 * NR)
+    for (std::size_t r = 0; r < MR; ++r) {
+      const std::int32_t a0 = a[2 * r], a1 = a[2 * r + 1];
+      for (std::size_t s = 0; s < NR; ++s)
+        acc[r * NR + s] += std::uint32_t(a0 * std::int32_t(b[2 * s]) + a1 * std::int32_t(b[2 * s + 1]));
+    }
+  std::copy(acc, acc + MR * NR, tile);
+}
+
+// C(i, j) <- alpha * tile + beta * C(i, j) for the valid m x n part of a tile.
+// Tag: a type of the calling ISA's translation unit, so that copies compiled
+// with different flags never merge.
+template <class Tag>
+void igemm_store_tile(const std::uint32_t* tile, std::size_t ld, std::size_t m, std::size_t n,
+                             const igemm_block& blk, std::int32_t* c) {
+  for (std::size_t r = 0; r < m; ++r)
+    for (std::size_t s = 0; s < n; ++s) {
+      std::int32_t& out = c[r * blk.c_rs + s * blk.c_cs];
+      std::uint32_t v = tile[r * ld + s] * blk.alpha;
+      if (blk.read_c) v += std::uint32_t(out) * blk.beta;
+      out = std::int32_t(v);
+    }
+}
+
+template <class Arch, std::size_t MR, std::size_t NR>
+void igemm_block_portable(const igemm_block& blk) {
+  std::uint32_t tile[MR * NR];
+  for (std::size_t j = 0; j < blk.nc; j += NR)
+    for (std::size_t i = 0; i < blk.mc; i += MR) {
+      igemm_tile_portable<Arch, MR, NR>(blk.kp, blk.a + (i / MR) * blk.kp * MR * 2, blk.b + (j / NR) * blk.kp * NR * 2,
+                                        tile);
+      igemm_store_tile<Arch>(tile, NR, std::min(MR, blk.mc - i), std::min(NR, blk.nc - j), blk,
+                       blk.c + i * blk.c_rs + j * blk.c_cs);
+    }
+}
+
+}  // namespace detail
+
+}  // namespace lowp::kernels
+
+// ---- explicit instantiations -------------------------------------------------
+
+#define LOWP_DETAIL_INT8_GEMM_INSTANCES(PREFIX, ARCH) \
+  PREFIX template void ::lowp::kernels::int8_gemm_kernel::block<ARCH>(ARCH, const ::lowp::kernels::igemm_block&);
+#define LOWP_DETAIL_INT8_GEMM_DEFINE(ARCH) LOWP_DETAIL_INT8_GEMM_INSTANCES(, ARCH)
+
+#if defined(LOWP_ISA_SCALAR) && LOWP_ISA_SCALAR
+LOWP_DETAIL_INT8_GEMM_INSTANCES(extern, ::lowp::simd::scalar)
+#endif
+#if LOWP_ISA_SSE2
+LOWP_DETAIL_INT8_GEMM_INSTANCES(extern, ::lowp::simd::arch_t<::lowp::isa::sse2>)
+#endif
+#if LOWP_ISA_SSE4_1
+LOWP_DETAIL_INT8_GEMM_INSTANCES(extern, ::lowp::simd::arch_t<::lowp::isa::sse4_1>)
+#endif
+#if LOWP_ISA_AVX2
+LOWP_DETAIL_INT8_GEMM_INSTANCES(extern, ::lowp::simd::arch_t<::lowp::isa::avx2>)
+#endif
+#if LOWP_ISA_AVX512BW
+LOWP_DETAIL_INT8_GEMM_INSTANCES(extern, ::lowp::simd::arch_t<::lowp::isa::avx512bw>)
+#endif
+#if LOWP_ISA_NEON64
+LOWP_DETAIL_INT8_GEMM_INSTANCES(extern, ::lowp::simd::arch_t<::lowp::isa::neon64>)
+#endif
+
+#if defined(__SSE2__) && (defined(__x86_64__) || defined(_M_X64) || defined(__i386__))
+#include "lowp/simd/arch/sse2_igemm.hpp"
+#define LOWP_DETAIL_IGEMM_SSE2 1
+#else
+#define LOWP_DETAIL_IGEMM_SSE2 0
+#endif
+#if defined(__AVX2__)
+#include "lowp/simd/arch/avx2_igemm.hpp"
+#define LOWP_DETAIL_IGEMM_AVX2 1
+#else
+#define LOWP_DETAIL_IGEMM_AVX2 0
+#endif
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+#include "lowp/simd/arch/avx512bw_igemm.hpp"
+#define LOWP_DETAIL_IGEMM_AVX512BW 1
+#else
+#define LOWP_DETAIL_IGEMM_AVX512BW 0
+#endif
+
+namespace lowp::kernels {
+
+template <class Arch>
+void int8_gemm_kernel::block(Arch, const igemm_block& blk) {
+#if LOWP_DETAIL_IGEMM_AVX512BW
+  if constexpr (std::is_same_v<Arch, simd::arch_t<isa::avx512bw>>) {
+    constexpr igemm_shape s = igemm_shape_of(isa::avx512bw);
+    static_assert(s.mr == simd::avx512bw_igemm::MR && s.nr == simd::avx512bw_igemm::NR);
+    simd::avx512bw_igemm::block(blk);
+    return;
+  }
+#endif
+#if LOWP_DETAIL_IGEMM_AVX2
+  if constexpr (std::is_same_v<Arch, simd::arch_t<isa::avx2>>) {
+    constexpr igemm_shape s = igemm_shape_of(isa::avx2);
+    static_assert(s.mr == simd::avx2_igemm::MR && s.nr == simd::avx2_igemm::NR);
+    simd::avx2_igemm::block(blk);
+    return;
+  }
+#endif
+#if LOWP_DETAIL_IGEMM_SSE2
+  if constexpr (std::is_same_v<Arch, simd::arch_t<isa::sse2>> || std::is_same_v<Arch, simd::arch_t<isa::sse4_1>>) {
+    constexpr igemm_shape s = igemm_shape_of(isa::sse2);
+    static_assert(s.mr == simd::sse2_igemm::MR && s.nr == simd::sse2_igemm::NR);
+    simd::sse2_igemm::block(blk);
+    return;
+  }
+#endif
+  // Every other ISA (scalar, neon64): the portable kernel, with the shape of isa::scalar.
+  constexpr bool x86_simd = std::is_same_v<Arch, simd::arch_t<isa::sse2>> ||
+                            std::is_same_v<Arch, simd::arch_t<isa::sse4_1>> ||
+                            std::is_same_v<Arch, simd::arch_t<isa::avx2>> ||
+                            std::is_same_v<Arch, simd::arch_t<isa::avx512bw>>;
+  constexpr bool handled =
+      (LOWP_DETAIL_IGEMM_AVX512BW && std::is_same_v<Arch, simd::arch_t<isa::avx512bw>>) ||
+      (LOWP_DETAIL_IGEMM_AVX2 && std::is_same_v<Arch, simd::arch_t<isa::avx2>>) ||
+      (LOWP_DETAIL_IGEMM_SSE2 && (std::is_same_v<Arch, simd::arch_t<isa::sse2>> ||
+                                  std::is_same_v<Arch, simd::arch_t<isa::sse4_1>>));
+  if constexpr (handled) {
+  } else if constexpr (!x86_simd) {
+    constexpr igemm_shape s = igemm_shape_of(isa::scalar);
+    detail::igemm_block_portable<Arch, s.mr, s.nr>(blk);
+  } else {
+    // Reached only when an x86 ISA is instantiated without its flags.
+    static_assert(!x86_simd, "int8_gemm_kernel: instantiate each ISA in a translation unit with its flags");
+  }
+}
+
+namespace detail {
+
+inline void igemm_block_on(isa which, const igemm_block& blk) {
+  switch (which) {
+#if LOWP_ISA_SSE2
+    case isa::sse2: return int8_gemm_kernel::block<simd::arch_t<isa::sse2>>({}, blk);
+#endif
+#if LOWP_ISA_SSE4_1
+    case isa::sse4_1: return int8_gemm_kernel::block<simd::arch_t<isa::sse4_1>>({}, blk);
+#endif
+#if LOWP_ISA_AVX2
+    case isa::avx2: return int8_gemm_kernel::block<simd::arch_t<isa::avx2>>({}, blk);
+#endif
+#if LOWP_ISA_AVX512BW
+    case isa::avx512bw: return int8_gemm_kernel::block<simd::arch_t<isa::avx512bw>>({}, blk);
+#endif
+#if LOWP_ISA_NEON64
+    case isa::neon64: return int8_gemm_kernel::block<simd::arch_t<isa::neon64>>({}, blk);
+#endif
+    default: return int8_gemm_kernel::block<simd::scalar>({}, blk);
+  }
+}
+
+// Whether the avx512bw kernel may use AVX512_VNNI where the CPU has it
+// (results are identical either way; tests turn it off to cover both).
+inline bool& igemm_allow_vnni() {
+  static bool allow = true;
+  return allow;
+}
+
+// A buffer of n int16 on a 64-byte boundary (one cache line, one zmm).
+struct igemm_buffer {
+  struct free_aligned {
+    void operator()(std::int16_t* p) const { ::operator delete(p, std::align_val_t(64)); }
+  };
+  std::unique_ptr<std::int16_t, free_aligned> data;
+  std::size_t size = 0;
+  std::int16_t* reserve(std::size_t n) {
+    if (n > size) {
+      data.reset(static_cast<std::int16_t*>(::operator new(n * sizeof(std::int16_t), std::align_val_t(64))));
+      size = n;
+    }
+    return data.get();
+  }
+};
+
+// Packs rows [i0, i0 + mc) x depths [p0, p0 + kc) of `a` into MR-row panels of
+// depth pairs (the layout at the top of this file), zero-padded to whole
+// panels and an even depth. B is packed as its transpose (columns as rows).
+template <class T>
+void igemm_pack(matrix_view<const T> a, std::size_t mr, std::size_t i0, std::size_t mc, std::size_t p0,
+                std::size_t kc, std::int16_t* dst) {
+  const std::size_t kp = (kc + 1) / 2;
+  const std::size_t panels = (mc + mr - 1) / mr;
+  for (std::size_t q = 0; q < panels; ++q) {
+    std::int16_t* const out = dst + q * kp * mr * 2;
+    const std::size_t rows = std::min(mr, mc - q * mr);
+    if (rows < mr || kc % 2 != 0) std::fill(out, out + kp * mr * 2, std::int16_t(0));
+    const std::size_t r0 = i0 + q * mr;
+    if constexpr (std::is_same_v<T, std::int8_t> || std::is_same_v<T, std::uint8_t>) {
+      const T* const base = a.data() + a.offset(r0, p0);
+      const std::size_t rs = a.row_stride(), cs = a.col_stride();
+      if (cs == 1) {  // depths contiguous: one row at a time
+        for (std::size_t r = 0; r < rows; ++r) {
+          const T* src = base + r * rs;
+          std::int16_t* o = out + 2 * r;
+          for (std::size_t k = 0; k + 1 < kc; k += 2, o += 2 * mr) {
+            o[0] = src[k];
+            o[1] = src[k + 1];
+          }
+          if (kc % 2 != 0) o[0] = src[kc - 1];
+        }
+      } else if (rs == 1 && rows == mr) {  // rows contiguous: one depth at a time
+        for (std::size_t k = 0; k < kc; ++k) {
+          const T* src = base + k * cs;
+          std::int16_t* o = out + (k / 2) * mr * 2 + (k % 2);
+          for (std::size_t r = 0; r < mr; ++r) o[2 * r] = src[r];
+        }
+      } else {
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t k = 0; k < kc; ++k) out[((k / 2) * mr + r) * 2 + k % 2] = base[r * rs + k * cs];
+      }
+    } else {
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t k = 0; k < kc; ++k)
+          out[((k / 2) * mr + r) * 2 + k % 2] = std::int16_t(element_integer(T(a(r0 + r, p0 + k))));
+    }
+  }
+}
+
+template <class VA, class VB>
+inline constexpr bool has_integer_gemm = false;
+template <class TA, class TB>
+inline constexpr bool has_integer_gemm<matrix_view<TA>, matrix_view<TB>> =
+    is_integer_gemm_v<std::remove_const_t<TA>, std::remove_const_t<TB>>;
+
+// The blocked driver: packs panels (any operand layout and element type) and
+// hands MC x NC blocks to the micro-kernels of `which`.
+template <class TA, class TB>
+void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const TB> b, std::int32_t beta,
+                  matrix_view<std::int32_t> c, isa which) {
+  const std::size_t M = c.rows(), N = c.cols(), K = a.cols();
+  if (M == 0 || N == 0) return;
+  const igemm_shape sh = igemm_shape_of(which);
+  const std::size_t KC = sh.kc, MC = std::min(sh.mc, (M + sh.mr - 1) / sh.mr * sh.mr),
+                    NC = std::min(sh.nc, (N + sh.nr - 1) / sh.nr * sh.nr);
+  igemm_buffer abuf, bbuf;
+  std::int16_t* const ap = abuf.reserve(MC * (KC + 1));
+  std::int16_t* const bp = bbuf.reserve(NC * (KC + 1));
+  const matrix_view<const TB> bt = b.transposed();
+  igemm_block blk;
+  blk.a = ap;
+  blk.b = bp;
+  blk.c_rs = c.row_stride();
+  blk.c_cs = c.col_stride();
+  blk.alpha = std::uint32_t(alpha);
+  blk.vnni = igemm_allow_vnni();
+  for (std::size_t j0 = 0; j0 < N; j0 += NC) {
+    const std::size_t nc = std::min(NC, N - j0);
+    for (std::size_t p0 = 0; p0 == 0 || p0 < K; p0 += KC) {
+      const std::size_t kc = std::min(KC, K - p0);
+      igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp);
+      const bool first = p0 == 0;
+      for (std::size_t i0 = 0; i0 < M; i0 += MC) {
+        const std::size_t mc = std::min(MC, M - i0);
+        igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap);
+        blk.mc = mc;
+        blk.nc = nc;
+        blk.kp = (kc + 1) / 2;
+        blk.c = c.data() + c.offset(i0, j0);
+        // Later depth blocks add to C: alpha * (s1 + s2) = alpha * s1 + alpha * s2 (mod 2^32).
+        blk.beta = first ? std::uint32_t(beta) : 1U;
+        blk.read_c = !first || beta != 0;
+        igemm_block_on(which, blk);
+      }
+    }
+  }
+}
 
 // Runs the fast path for this combination on `which` and returns true, or
 // returns false when there is none (lowp::gemm then runs its blocked engine).
 template <class VA, class VB, class TC>
-bool try_integer_gemm(TC, const VA&, const VB&, TC, matrix_view<TC>, isa) {
-  return false;
+bool try_integer_gemm(TC alpha, const VA& a, const VB& b, TC beta, matrix_view<TC> c, isa which) {
+  if constexpr (has_integer_gemm<VA, VB> && std::is_same_v<TC, std::int32_t>) {
+    using TA = std::remove_const_t<operand_element_t<VA>>;
+    using TB = std::remove_const_t<operand_element_t<VB>>;
+    integer_gemm<TA, TB>(alpha, matrix_view<const TA>(a), matrix_view<const TB>(b), beta, c, which);
+    return true;
+  } else {
+    return false;
+  }
 }
 
-}  // namespace lowp::kernels::detail
+}  // namespace detail
 
-// Explicit instantiations of this file's per-ISA kernels (instantiate.hpp).
-#define LOWP_DETAIL_INT8_GEMM_DEFINE(ARCH)
+}  // namespace lowp::kernels
