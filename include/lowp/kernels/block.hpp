@@ -16,6 +16,15 @@
 // handed to reference::dequantize_block one at a time; a row's zero-padded
 // last block goes through reference::dequantize_row.
 //
+// Bulk quantization, the inverse:
+//
+//   lowp::quantize_blocks<BF>(x, rows, cols, out, pad = padding::none, isa = best_isa())
+//
+// with the same checks, errors and bytes as reference::quantize<BF>.
+// Vectorised the same way: mxfp4, mxfp4_noclip, mxfp8_e4m3,
+// mxfp8_e4m3_noclip, nvfp4 (and its tensor amax pass), ggml_q4_0, ggml_q8_0;
+// blocks holding Inf or NaN go to the reference one block at a time.
+//
 // Per-ISA code is compiled in the translation units that
 // lowp/simd/instantiate.hpp describes (docs/isa.md).
 
@@ -117,7 +126,7 @@ LOWP_BLOCK_KERNEL_FORMATS(LOWP_DETAIL_BLOCK_EXTERN, ::lowp::simd::arch_t<::lowp:
 LOWP_BLOCK_KERNEL_FORMATS(LOWP_DETAIL_BLOCK_EXTERN, ::lowp::simd::arch_t<::lowp::isa::neon64>)
 #endif
 
-#if defined(__AVX2__) && defined(__F16C__)
+#if defined(__AVX2__) && defined(__F16C__) && defined(__FMA__)
 #include "lowp/simd/arch/avx2_block.hpp"
 #include "lowp/simd/arch/avx2_block_quantize.hpp"
 #define LOWP_DETAIL_BLOCK_AVX2 1
@@ -172,15 +181,18 @@ void block_kernel::encode(Arch, const float* x, std::uint8_t* out, std::size_t b
 
 template <class Arch, class BF>
 float block_kernel::finite_amax(Arch, const float* x, std::size_t n) {
-  if constexpr (!std::is_same_v<Arch, simd::scalar>) {
+  if constexpr (std::is_same_v<Arch, simd::scalar>) {
+    float amax = 0.0f;
+    for (std::size_t i = 0; i < n; ++i)
+      if (std::isfinite(x[i])) amax = std::max(amax, std::fabs(x[i]));
+    return amax;
+  } else {
 #if LOWP_DETAIL_BLOCK_AVX2
     return std::bit_cast<float>(simd::avx2_block_quantize::finite_amax_bits(x, n));
+#else
+    return block_kernel::finite_amax<simd::scalar, BF>(simd::scalar{}, x, n);
 #endif
   }
-  float amax = 0.0f;
-  for (std::size_t i = 0; i < n; ++i)
-    if (std::isfinite(x[i])) amax = std::max(amax, std::fabs(x[i]));
-  return amax;
 }
 
 }  // namespace lowp::kernels

@@ -3,7 +3,7 @@
 // AVX2 block quantization kernels (lowp/kernels/block.hpp): float32 -> the
 // canonical raw blocks (docs/blocks.md), byte-identical to
 // reference::quantize_block with the default options (nearest even,
-// saturate). Included only by translation units compiled with -mavx2 (the
+// saturate). Included only by translation units compiled with -mavx2 -mfma -mf16c (the
 // avx2 and avx512bw instantiation sources).
 //
 // Why the fast paths give the reference's bytes:
@@ -26,8 +26,8 @@
 //    crosses one: comparing double(|x|) with m * scale (exact in double)
 //    decides the same code.
 
-#if !defined(__AVX2__)
-#error "lowp/simd/arch/avx2_block_quantize.hpp needs -mavx2"
+#if !defined(__AVX2__) || !defined(__FMA__) || !defined(__F16C__)
+#error "lowp/simd/arch/avx2_block_quantize.hpp needs -mavx2 -mfma -mf16c"
 #endif
 
 #include <immintrin.h>
@@ -325,45 +325,99 @@ inline __m256i low_halves(__m256i a, __m256i b) {
 // Block scale: (amax / 6) / tensor_scale in double (the reference's two
 // divisions), as ue4m3 nearest even, at least the least positive code;
 // elements: E2M1 of double(x) / (ue4m3 * tensor_scale), decided by comparing
-// double(|x|) with the midpoints times that scale.
+// |x| with the midpoints times that scale. The scales of a group of blocks
+// are computed first, so that their division chains overlap.
+//
+// With a tensor scale in [2^-100, 2^100] the comparisons are in float: each
+// threshold T = (m * s) * tensor_scale (m * s exact) is P = float(T) plus the
+// exact error fma(m * s, tensor_scale, -P), and a float |x| > T exactly when
+// |x| > RD(T), |x| >= T exactly when |x| >= RU(T), the float neighbours of T
+// that the error's sign picks. Other tensor scales compare in double, where
+// m * s * tensor_scale (31 bits) is exact.
 template <class BF>
 void nvfp4_blocks(const float* x, std::uint8_t* out, std::size_t blocks, float tensor_scale) {
   const double ts = double(tensor_scale);
-  const __m256d abs_mask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
-  for (std::size_t b = 0; b < blocks; ++b, x += 16, out += BF::bytes_per_block) {
-    const __m256 v0 = _mm256_loadu_ps(x), v1 = _mm256_loadu_ps(x + 8);
-    const std::uint32_t amax_bits = hmax_epu32(_mm256_max_epu32(abs_bits(v0), abs_bits(v1)));
-    if (amax_bits >= inf_bits) {
-      scalar_block<BF>(x, out, tensor_scale);
-      continue;
+  const bool float_path = tensor_scale >= 0x1p-100f && tensor_scale <= 0x1p100f;
+  const __m256d abs_mask_pd = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
+  const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+  const __m256 mids = _mm256_setr_ps(0.25f, 0.75f, 1.25f, 1.75f, 2.5f, 3.5f, 5.0f, 0.0f);
+  const __m256i gt_lanes = _mm256_setr_epi32(-1, 0, -1, 0, -1, 0, -1, 0);  // ">" midpoints: round down
+  const __m256i ge_lanes = _mm256_setr_epi32(0, -1, 0, -1, 0, -1, 0, 0);   // ">=" midpoints: round up
+  const __m256 tsv = _mm256_set1_ps(tensor_scale);
+  constexpr std::size_t group = 8;
+  for (std::size_t g = 0; g < blocks; g += group, x += group * 16, out += group * BF::bytes_per_block) {
+    const std::size_t nb = std::min(group, blocks - g);
+    std::uint32_t code[group];
+    bool special[group];
+    for (std::size_t j = 0; j < nb; ++j) {
+      const float* const xb = x + 16 * j;
+      const std::uint32_t amax_bits =
+          hmax_epu32(_mm256_max_epu32(abs_bits(_mm256_loadu_ps(xb)), abs_bits(_mm256_loadu_ps(xb + 8))));
+      special[j] = amax_bits >= inf_bits;
+      code[j] = 0;
+      if (!special[j] && amax_bits != 0) {
+        const double target = double(std::bit_cast<float>(amax_bits)) / 6.0 / ts;
+        code[j] = std::max<std::uint32_t>(ue4m3_code(target), 1);
+      }
     }
-    double scale = 1.0;  // an all-zero block: every element is ±0
-    std::uint32_t s = 0;
-    if (amax_bits != 0) {
-      const double target = double(std::bit_cast<float>(amax_bits)) / 6.0 / ts;
-      s = std::max<std::uint32_t>(ue4m3_code(target), 1);
-      scale = ue4m3_value(s) * ts;
+    for (std::size_t j = 0; j < nb; ++j) {
+      const float* const xb = x + 16 * j;
+      std::uint8_t* const ob = out + j * BF::bytes_per_block;
+      if (special[j]) {
+        scalar_block<BF>(xb, ob, tensor_scale);
+        continue;
+      }
+      ob[0] = std::uint8_t(code[j]);
+      const __m256 v0 = _mm256_loadu_ps(xb), v1 = _mm256_loadu_ps(xb + 8);
+      __m256i c0, c1;
+      if (float_path) {
+        // an all-zero block (code 0) compares its ±0 with any positive thresholds
+        const float sv = code[j] != 0 ? float(ue4m3_value(code[j])) : 1.0f;
+        const __m256 ms = _mm256_mul_ps(mids, _mm256_set1_ps(sv));
+        const __m256 p = _mm256_mul_ps(ms, tsv);
+        const __m256 err = _mm256_fmsub_ps(ms, tsv, p);  // exact: ms * ts - p
+        const __m256i down = _mm256_and_si256(
+            _mm256_castps_si256(_mm256_cmp_ps(err, _mm256_setzero_ps(), _CMP_LT_OQ)), gt_lanes);
+        const __m256i up = _mm256_and_si256(
+            _mm256_castps_si256(_mm256_cmp_ps(err, _mm256_setzero_ps(), _CMP_GT_OQ)), ge_lanes);
+        const __m256 thr = _mm256_castsi256_ps(_mm256_sub_epi32(_mm256_add_epi32(_mm256_castps_si256(p), down), up));
+        const auto t = [&](int i) { return _mm256_permutevar8x32_ps(thr, _mm256_set1_epi32(i)); };
+        const __m256 t0 = t(0), t1 = t(1), t2 = t(2), t3 = t(3), t4 = t(4), t5 = t(5), t6 = t(6);
+        const auto codes = [&](__m256 v) {
+          const __m256 a = _mm256_and_ps(v, abs_mask);
+          const auto gt = [&](__m256 u) { return _mm256_castps_si256(_mm256_cmp_ps(a, u, _CMP_GT_OQ)); };
+          const auto ge = [&](__m256 u) { return _mm256_castps_si256(_mm256_cmp_ps(a, u, _CMP_GE_OQ)); };
+          const __m256i n = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(gt(t0), ge(t1)),
+                                                              _mm256_add_epi32(gt(t2), ge(t3))),
+                                             _mm256_add_epi32(_mm256_add_epi32(gt(t4), ge(t5)), gt(t6)));
+          return _mm256_or_si256(_mm256_sub_epi32(_mm256_setzero_si256(), n), e2m1_sign(v));
+        };
+        c0 = codes(v0);
+        c1 = codes(v1);
+      } else {
+        const double scale = code[j] != 0 ? ue4m3_value(code[j]) * ts : 1.0;  // all-zero block: 1
+        const __m256d sc = _mm256_set1_pd(scale);
+        const __m256d t025 = _mm256_mul_pd(_mm256_set1_pd(0.25), sc), t075 = _mm256_mul_pd(_mm256_set1_pd(0.75), sc),
+                      t125 = _mm256_mul_pd(_mm256_set1_pd(1.25), sc), t175 = _mm256_mul_pd(_mm256_set1_pd(1.75), sc),
+                      t250 = _mm256_mul_pd(_mm256_set1_pd(2.5), sc), t350 = _mm256_mul_pd(_mm256_set1_pd(3.5), sc),
+                      t500 = _mm256_mul_pd(_mm256_set1_pd(5.0), sc);
+        const auto count = [&](__m128 h) {
+          const __m256d a = _mm256_and_pd(_mm256_cvtps_pd(h), abs_mask_pd);
+          const auto gt = [&](__m256d t) { return _mm256_castpd_si256(_mm256_cmp_pd(a, t, _CMP_GT_OQ)); };
+          const auto ge = [&](__m256d t) { return _mm256_castpd_si256(_mm256_cmp_pd(a, t, _CMP_GE_OQ)); };
+          const __m256i p = _mm256_add_epi64(_mm256_add_epi64(gt(t025), ge(t075)), _mm256_add_epi64(gt(t125), ge(t175)));
+          const __m256i q = _mm256_add_epi64(_mm256_add_epi64(gt(t250), ge(t350)), gt(t500));
+          return _mm256_add_epi64(p, q);  // minus the magnitude code
+        };
+        const auto codes = [&](__m256 v) {
+          const __m256i neg = low_halves(count(_mm256_castps256_ps128(v)), count(_mm256_extractf128_ps(v, 1)));
+          return _mm256_or_si256(_mm256_sub_epi32(_mm256_setzero_si256(), neg), e2m1_sign(v));
+        };
+        c0 = codes(v0);
+        c1 = codes(v1);
+      }
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(ob + 1), pack_nibbles16(c0, c1));
     }
-    out[0] = std::uint8_t(s);
-    const __m256d sc = _mm256_set1_pd(scale);
-    const __m256d t025 = _mm256_mul_pd(_mm256_set1_pd(0.25), sc), t075 = _mm256_mul_pd(_mm256_set1_pd(0.75), sc),
-                  t125 = _mm256_mul_pd(_mm256_set1_pd(1.25), sc), t175 = _mm256_mul_pd(_mm256_set1_pd(1.75), sc),
-                  t250 = _mm256_mul_pd(_mm256_set1_pd(2.5), sc), t350 = _mm256_mul_pd(_mm256_set1_pd(3.5), sc),
-                  t500 = _mm256_mul_pd(_mm256_set1_pd(5.0), sc);
-    const auto count = [&](__m128 h) {
-      const __m256d a = _mm256_and_pd(_mm256_cvtps_pd(h), abs_mask);
-      const auto m = [&](__m256d t, int pred) { return _mm256_castpd_si256(_mm256_cmp_pd(a, t, pred)); };
-      const __m256i p = _mm256_add_epi64(_mm256_add_epi64(m(t025, _CMP_GT_OQ), m(t075, _CMP_GE_OQ)),
-                                         _mm256_add_epi64(m(t125, _CMP_GT_OQ), m(t175, _CMP_GE_OQ)));
-      const __m256i q = _mm256_add_epi64(_mm256_add_epi64(m(t250, _CMP_GT_OQ), m(t350, _CMP_GE_OQ)),
-                                         m(t500, _CMP_GT_OQ));
-      return _mm256_add_epi64(p, q);  // minus the magnitude code
-    };
-    const auto codes = [&](__m256 v) {
-      const __m256i neg = low_halves(count(_mm256_castps256_ps128(v)), count(_mm256_extractf128_ps(v, 1)));
-      return _mm256_or_si256(_mm256_sub_epi32(_mm256_setzero_si256(), neg), e2m1_sign(v));
-    };
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 1), pack_nibbles16(codes(v0), codes(v1)));
   }
 }
 
