@@ -67,13 +67,13 @@ void dequantize_scalar(std::span<const std::uint8_t> raw, std::span<float> y, st
 
 template <class BF>
 void quantize_blocks(std::span<const float> x, std::size_t rows, std::size_t cols, std::span<std::uint8_t> out,
-                     const quantize_settings& s, std::string_view /*isa*/) {
+                     const quantize_settings& s, std::string_view isa) {
   quantize_options opt;
   opt.round = s.round;
   opt.on_overflow = s.on_overflow;
   opt.seed = s.seed;
   opt.pad = s.pad;
-  reference::quantize<BF>(x, rows, cols, out, opt);
+  lowp::quantize_blocks<BF>(x, rows, cols, out, opt, lowp::require_isa(isa));
 }
 
 template <class BF>
