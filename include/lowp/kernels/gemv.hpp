@@ -6,8 +6,9 @@
 //
 //   gemv(alpha, a, x, x_size, beta, y, y_size, isa = best_isa())
 //       any operand view A (matrix_view<T>, block_matrix_view<BF>) times
-//       x of T or float. Fast paths: float32 x float32 (row-major A) and
-//       4-bit block weights x float32 ("weight-only": decode + FMA).
+//       x of T or float. Fast paths (AVX2 and AVX-512BW): float32 x float32
+//       (row-major A) and 4-bit block weights x float32 ("weight-only":
+//       decode + FMA); everything else runs lowp::gemm.
 //   gemv(alpha, a, x, x_size, beta, y, y_size, gemv_options, isa = best_isa())
 //       the same with options: options.quantize_x quantizes x to int8 first
 //       (per block of 32 or per row, reference/gemv.hpp) and runs the
@@ -30,6 +31,7 @@
 // scalar instantiation (same sums, float accumulation in block order) or,
 // for combinations without a fast path, lowp::gemm with x as a K x 1 matrix.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
