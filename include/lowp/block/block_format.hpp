@@ -150,6 +150,18 @@ struct ggml_mxfp4 {  // e = floor(log2f(amax)) - 2 + 127; elements: nearest of 2
   static constexpr bool tensor_scale = false;
 };
 
+// Symmetric integer groups, the weight-only quantization of GPTQ (Frantar et
+// al., arXiv:2210.17323) and AWQ (Lin et al., arXiv:2306.00978) without their
+// calibration: d = amax / max_int rounded to the float16 Scale (nearest even,
+// saturating; at least the least subnormal when amax > 0), elements
+// q = round(x / d) clamped to the signed integer range; x = q * d.
+struct symmetric {
+  static constexpr const char* name = "symmetric";
+  static constexpr std::size_t scale_count = 1;
+  static constexpr bool split_nibbles = false;
+  static constexpr bool tensor_scale = false;
+};
+
 }  // namespace scaling
 
 template <class R>
@@ -176,6 +188,8 @@ constexpr name_text block_name() {
   name_text n;
   if constexpr (is_ggml_rule_v<R>) {
     n.append(R::name);
+  } else if constexpr (std::is_same_v<R, scaling::symmetric>) {
+    n.append("int").append(std::size_t(E::bit_width)).append("_g").append(B);  // int4_g128
   } else if constexpr (std::is_same_v<R, scaling::two_level>) {
     if constexpr (std::is_same_v<E, float4_e2m1fn> && std::is_same_v<S, float8_ue4m3> && B == 16)
       n.append("nvfp4");
@@ -216,6 +230,8 @@ constexpr bool valid_block_format() {
     return std::is_same_v<E, int8> && std::is_same_v<S, float16> && B == 32;
   else if constexpr (std::is_same_v<R, scaling::ggml_mxfp4>)
     return std::is_same_v<E, float4_e2m1fn> && std::is_same_v<S, float8_e8m0fnu> && B == 32;
+  else if constexpr (std::is_same_v<R, scaling::symmetric>)
+    return is_signed_intn<E>() && std::is_same_v<S, float16>;
   else if constexpr (std::is_same_v<R, scaling::two_level>)
     return is_minifloat_v<E> && is_minifloat_v<S> && S::desc.has_zero() && bit_width_v<S> % 8 == 0;
   else if constexpr (std::is_same_v<R, scaling::ocp> || std::is_same_v<R, scaling::no_clip>)

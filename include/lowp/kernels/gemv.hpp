@@ -1,49 +1,453 @@
 #pragma once
 
 // GEMV: y <- alpha * A * x + beta * y, A an N x K operand view (weights
-// stored N x K, as models store them), x K values, y N values.
-// Per-ISA fast paths plug in at kernels::detail::try_gemv; every other
-// combination runs lowp::gemm with x as a K x 1 matrix.
+// stored N x K, as models store them), x K values, y N values. beta = 0 does
+// not read y.
+//
+//   gemv(alpha, a, x, x_size, beta, y, y_size, isa = best_isa())
+//       any operand view A (matrix_view<T>, block_matrix_view<BF>) times
+//       x of T or float. Fast paths (AVX2 and AVX-512BW): float32 x float32
+//       (row-major A) and 4-bit block weights x float32 ("weight-only":
+//       decode + FMA); everything else runs lowp::gemm.
+//   gemv(alpha, a, x, x_size, beta, y, y_size, gemv_options, isa = best_isa())
+//       the same with options: options.quantize_x quantizes x to int8 first
+//       (per block of 32 or per row, reference/gemv.hpp) and runs the
+//       integer W4A8 path ("dynamic activation quantization").
+//   gemv(alpha, w, x_q8, beta, y, y_size, isa = best_isa())
+//       int8 activations with one float16 scale per 32 values: x_q8 is a
+//       1 x K block_matrix_view<ggml_q8_0> (ggml's activation blocks).
+//   gemv(alpha, w, int8_vector{values, size, scale}, beta, y, y_size, isa = best_isa())
+//       int8 activations with one float scale for the whole vector.
+//
+// The integer W4A8 path (W: block_matrix_view of ggml_q4_0, int4_g128,
+// mxfp4, mxfp4_noclip or ggml_mxfp4, not transposed) computes each 32-value
+// sub-block sum S_b exactly in int32 and accumulates (d_w * s_x) * S_b in
+// float32 in an unspecified order (datapath::fast); reference/gemv.hpp
+// defines the sums and evaluates the same expression in double. Other weight
+// formats with int8 activations run the generic engine on the decoded values.
+//
+// Per-ISA kernels: AVX2 (also used by the avx512bw translation unit,
+// 256-bit code) in lowp/simd/arch/avx2_gemv.hpp; every other ISA runs the
+// scalar instantiation (same sums, float accumulation in block order) or,
+// for combinations without a fast path, lowp::gemm with x as a K x 1 matrix.
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <string>
+#include <type_traits>
+#include <vector>
 
+#include "lowp/block/block_matrix_view.hpp"
+#include "lowp/block/formats.hpp"
 #include "lowp/datapath/datapath.hpp"
 #include "lowp/error.hpp"
 #include "lowp/isa.hpp"
 #include "lowp/kernels/gemm.hpp"
+#include "lowp/reference/gemv.hpp"
+#include "lowp/simd/api.hpp"
 #include "lowp/simd/dispatch.hpp"
 
 namespace lowp {
 
-namespace kernels::detail {
+// How gemv turns float activations into int8 ones before a W4A8 product.
+enum class activation_quantization : std::uint8_t {
+  none,       // float activations (weight-only path: weights decoded to float)
+  per_block,  // one float16 scale per 32 values, ggml's q8_0 rule
+  per_row,    // one float32 scale for the whole vector (amax / 127)
+};
+
+struct gemv_options {
+  activation_quantization quantize_x = activation_quantization::none;
+};
+
+// int8 activations with one scale for the whole vector: x_j = values[j] * scale.
+struct int8_vector {
+  const std::int8_t* values = nullptr;
+  std::size_t size = 0;
+  float scale = 1.0f;
+};
+
+namespace kernels {
+
+// Activations prepared for the integer kernels of one weight format BF
+// (kernels::detail::prepare_w4a8). k is the weights' row length rounded up to
+// whole blocks (values past the logical K are 0). Within each sub-block of 32
+// values, q holds first the values that meet the low nibbles of the weight
+// block's 16 element bytes (byte order), then those that meet the high
+// nibbles; scale[b] is sub-block b's scale; offset_sums[i] is
+// offset * (q[4i] + ... + q[4i + 3]), with offset the bias that makes the
+// weight's integer values non-negative (8 for ggml_q4_0 and int4_g128, 12
+// for the MXFP4 formats).
+struct w4a8_operand {
+  const std::int8_t* q = nullptr;
+  const float* scale = nullptr;
+  const std::int32_t* offset_sums = nullptr;
+  std::size_t k = 0;
+};
+
+// The per-ISA GEMV kernels (Arch = simd::arch_t<isa>), instantiated per ISA
+// like block_kernel. Each computes y[r] <- alpha * dot_r + beta * y[r] for
+// r < n (beta = 0: y not read).
+struct gemv_kernel {
+  // W4A8: stored weight rows of row_bytes bytes at w, activations x.
+  template <class Arch, class BF>
+  static void w4a8(Arch, const std::uint8_t* w, std::size_t row_bytes, std::size_t n, const w4a8_operand& x,
+                   float alpha, float beta, float* y);
+  // Weight-only: the same weights times float activations xf (k values,
+  // in w4a8_operand's nibble order).
+  template <class Arch, class BF>
+  static void w4f32(Arch, const std::uint8_t* w, std::size_t row_bytes, std::size_t n, const float* xf,
+                    std::size_t k, float alpha, float beta, float* y);
+  // float32: n rows of k values at a (row stride lda) times x.
+  template <class Arch>
+  static void f32(Arch, const float* a, std::size_t lda, std::size_t n, std::size_t k, const float* x, float alpha,
+                  float beta, float* y);
+};
+
+namespace detail {
+
+template <class BF>
+constexpr std::int32_t w4a8_offset = std::is_same_v<BF, ggml_q4_0> || std::is_same_v<BF, int4_g128> ? 8 : 12;
+
+// Position, in w4a8_operand's order, of value j of a sub-block of 32.
+template <class BF>
+constexpr std::size_t nibble_order(std::size_t j) {
+  const std::size_t p = BF::storage_index(j % BF::block_size) % 32;  // storage nibble within the 16 bytes
+  return (p % 2) * 16 + p / 2;
+}
+
+// Activations in w4a8_operand's layout, owning their storage.
+struct w4a8_prepared {
+  std::vector<std::int8_t> q;
+  std::vector<float> scale;
+  std::vector<std::int32_t> offset_sums;
+  w4a8_operand operand() const { return {q.data(), scale.data(), offset_sums.data(), q.size()}; }
+};
+
+// q (k values in natural order, k a multiple of 32) and its scales into BF's layout.
+template <class BF>
+w4a8_prepared prepare_w4a8(const std::int8_t* q, const float* scale, std::size_t k) {
+  w4a8_prepared p;
+  p.q.resize(k);
+  p.scale.assign(scale, scale + k / 32);
+  p.offset_sums.resize(k / 4);
+  for (std::size_t j = 0; j < k; ++j) p.q[j - j % 32 + nibble_order<BF>(j)] = q[j];
+  for (std::size_t i = 0; i < k / 4; ++i)
+    p.offset_sums[i] = w4a8_offset<BF> * (std::int32_t(p.q[4 * i]) + p.q[4 * i + 1] + p.q[4 * i + 2] + p.q[4 * i + 3]);
+  return p;
+}
+
+// Row length of stored weight rows in values (K rounded up to whole blocks).
+template <class BF>
+std::size_t padded_k(const block_matrix_view<BF>& w) {
+  return w.row_bytes() / BF::bytes_per_block * BF::block_size;
+}
+
+template <class BF>
+void gemv_w4a8_on(isa which, const block_matrix_view<BF>& w, const w4a8_operand& x, float alpha, float beta,
+                  float* y) {
+  const std::size_t n = w.stored_rows();
+  switch (which) {
+#if LOWP_ISA_AVX2
+    case isa::avx2:
+      return gemv_kernel::w4a8<simd::arch_t<isa::avx2>, BF>({}, w.data(), w.row_bytes(), n, x, alpha, beta, y);
+#endif
+#if LOWP_ISA_AVX512BW
+    case isa::avx512bw:
+      return gemv_kernel::w4a8<simd::arch_t<isa::avx512bw>, BF>({}, w.data(), w.row_bytes(), n, x, alpha, beta, y);
+#endif
+    default: return gemv_kernel::w4a8<simd::scalar, BF>({}, w.data(), w.row_bytes(), n, x, alpha, beta, y);
+  }
+}
+
+// Integer W4A8 on q (natural order, padded_k(w) values) with per-32 scales.
+template <class BF>
+void run_w4a8(isa which, const block_matrix_view<BF>& w, const std::int8_t* q, const float* scale, float alpha,
+              float beta, float* y) {
+  const w4a8_prepared p = prepare_w4a8<BF>(q, scale, padded_k(w));
+  gemv_w4a8_on<BF>(which, w, p.operand(), alpha, beta, y);
+}
 
 // Runs the fast path for this combination on `which` and returns true, or
 // returns false when there is none (the caller then runs the generic engine).
 template <class VA, class TX, class TY>
-bool try_gemv(TY, const VA&, const TX*, TY, TY*, isa) {
-  return false;
+bool try_gemv(TY alpha, const VA& a, const TX* x, TY beta, TY* y, isa which) {
+  if constexpr (std::is_same_v<VA, matrix_view<const float>> || std::is_same_v<VA, matrix_view<float>>) {
+    if constexpr (std::is_same_v<TX, float> && std::is_same_v<TY, float>) {
+      if (!a.is_row_major() || a.rows() == 0) return false;
+      switch (which) {
+#if LOWP_ISA_AVX2
+        case isa::avx2:
+          gemv_kernel::f32<simd::arch_t<isa::avx2>>({}, a.data(), a.row_stride(), a.rows(), a.cols(), x, alpha, beta, y);
+          return true;
+#endif
+#if LOWP_ISA_AVX512BW
+        case isa::avx512bw:
+          gemv_kernel::f32<simd::arch_t<isa::avx512bw>>({}, a.data(), a.row_stride(), a.rows(), a.cols(), x, alpha,
+                                                        beta, y);
+          return true;
+#endif
+        default: return false;
+      }
+    }
+    return false;
+  } else if constexpr (is_block_matrix_view_v<VA>) {
+    using BF = typename VA::format;
+    if constexpr (reference::w4a8_weights_v<BF> && std::is_same_v<TX, float> && std::is_same_v<TY, float>) {
+      if (a.is_transposed() || a.rows() == 0) return false;
+      if (which != isa::avx2 && which != isa::avx512bw) return false;  // no weight-only kernel elsewhere
+      const std::size_t k = padded_k(a);
+      std::vector<float> xf(k, 0.0f);
+      for (std::size_t j = 0; j < a.cols(); ++j) xf[j - j % 32 + nibble_order<BF>(j)] = x[j];
+      switch (which) {
+#if LOWP_ISA_AVX2
+        case isa::avx2:
+          gemv_kernel::w4f32<simd::arch_t<isa::avx2>, BF>({}, a.data(), a.row_bytes(), a.rows(), xf.data(), k, alpha,
+                                                          beta, y);
+          return true;
+#endif
+#if LOWP_ISA_AVX512BW
+        case isa::avx512bw:
+          gemv_kernel::w4f32<simd::arch_t<isa::avx512bw>, BF>({}, a.data(), a.row_bytes(), a.rows(), xf.data(), k,
+                                                              alpha, beta, y);
+          return true;
+#endif
+        default: return false;
+      }
+    }
+    return false;
+  } else {
+    return false;
+  }
 }
 
-}  // namespace kernels::detail
+inline void check_gemv_sizes(std::size_t k, std::size_t n, std::size_t x_size, std::size_t y_size) {
+  if (x_size != k)
+    lowp::detail::fail("gemv: x has " + std::to_string(x_size) + " elements but A has " + std::to_string(k) +
+                       " columns");
+  if (y_size != n)
+    lowp::detail::fail("gemv: y has " + std::to_string(y_size) + " elements but A has " + std::to_string(n) +
+                       " rows");
+}
+
+}  // namespace detail
+
+}  // namespace kernels
 
 // y <- alpha * A * x + beta * y: A is N x K, x has K elements, y has N.
 template <datapath_type Datapath = datapath::fast, class VA, class TX, class TY>
 void gemv(TY alpha, const VA& a, const TX* x, std::size_t x_size, TY beta, TY* y, std::size_t y_size,
           isa which = best_isa()) {
-  if (x_size != a.cols())
-    detail::fail("gemv: x has " + std::to_string(x_size) + " elements but A has " + std::to_string(a.cols()) +
-                 " columns");
-  if (y_size != a.rows())
-    detail::fail("gemv: y has " + std::to_string(y_size) + " elements but A has " + std::to_string(a.rows()) +
-                 " rows");
+  kernels::detail::check_gemv_sizes(a.cols(), a.rows(), x_size, y_size);
   which = require_isa(which);
   if constexpr (std::is_same_v<Datapath, datapath::fast>)
     if (kernels::detail::try_gemv(alpha, a, x, beta, y, which)) return;
   gemm<Datapath>(alpha, a, matrix_view<const TX>(x, x_size, 1), beta, matrix_view<TY>(y, y_size, 1), which);
 }
 
+// The same with options: options.quantize_x != none quantizes x to int8
+// (reference::quantize_activations_per_block / _per_row) and multiplies the
+// block weights by it on the integer W4A8 path; weight formats without one
+// multiply by the dequantized int8 activations instead.
+template <class BF>
+void gemv(float alpha, const block_matrix_view<BF>& a, const float* x, std::size_t x_size, float beta, float* y,
+          std::size_t y_size, const gemv_options& options, isa which = best_isa()) {
+  if (options.quantize_x == activation_quantization::none) return gemv(alpha, a, x, x_size, beta, y, y_size, which);
+  kernels::detail::check_gemv_sizes(a.cols(), a.rows(), x_size, y_size);
+  which = require_isa(which);
+  const bool integer = reference::w4a8_weights_v<BF> && !a.is_transposed();
+  const std::size_t k = integer ? kernels::detail::padded_k(a) : (x_size + 31) / 32 * 32;
+  std::vector<std::int8_t> q(k, 0);
+  std::vector<float> scale(k / 32, 0.0f);
+  if (options.quantize_x == activation_quantization::per_block) {
+    reference::quantize_activations_per_block(std::span<const float>(x, x_size), q.data(), scale.data());
+  } else if (options.quantize_x == activation_quantization::per_row) {
+    const float d = reference::quantize_activations_per_row(std::span<const float>(x, x_size), q.data());
+    std::fill(scale.begin(), scale.end(), d);
+  } else {
+    lowp::detail::fail("options.quantize_x: unknown activation_quantization");
+  }
+  if constexpr (reference::w4a8_weights_v<BF>) {
+    if (integer) return kernels::detail::run_w4a8<BF>(which, a, q.data(), scale.data(), alpha, beta, y);
+  }
+  std::vector<float> xd(x_size);
+  for (std::size_t j = 0; j < x_size; ++j) xd[j] = float(q[j]) * scale[j / 32];
+  gemm(alpha, a, matrix_view<const float>(xd.data(), x_size, 1), beta, matrix_view<float>(y, y_size, 1), which);
+}
+
+// int8 activations in ggml_q8_0 blocks: x_q8 is 1 x K (K = A's columns).
+template <class BF>
+void gemv(float alpha, const block_matrix_view<BF>& a, const block_matrix_view<ggml_q8_0>& x_q8, float beta, float* y,
+          std::size_t y_size, isa which = best_isa()) {
+  if (x_q8.rows() != 1 || x_q8.cols() != a.cols())
+    lowp::detail::fail("gemv: x_q8 is " + std::to_string(x_q8.rows()) + "x" + std::to_string(x_q8.cols()) +
+                       " but must be 1x" + std::to_string(a.cols()) + " (one row of A's " + std::to_string(a.cols()) +
+                       " columns)");
+  kernels::detail::check_gemv_sizes(a.cols(), a.rows(), x_q8.cols(), y_size);
+  which = require_isa(which);
+  if constexpr (reference::w4a8_weights_v<BF>) {
+    if (!a.is_transposed()) {
+      const std::size_t k = kernels::detail::padded_k(a);
+      std::vector<std::int8_t> q(k, 0);
+      std::vector<float> scale(k / 32, 0.0f);
+      const std::size_t blocks = x_q8.row_bytes() / ggml_q8_0::bytes_per_block;
+      for (std::size_t b = 0; b < blocks && b < k / 32; ++b) {
+        const std::uint8_t* blk = x_q8.data() + b * ggml_q8_0::bytes_per_block;
+        scale[b] = reference::decode<float16::desc>(reference::detail::load_le16(blk));
+        for (std::size_t j = 0; j < 32 && b * 32 + j < a.cols(); ++j) q[b * 32 + j] = std::int8_t(blk[2 + j]);
+      }
+      return kernels::detail::run_w4a8<BF>(which, a, q.data(), scale.data(), alpha, beta, y);
+    }
+  }
+  gemm(alpha, a, x_q8.transposed(), beta, matrix_view<float>(y, y_size, 1), which);
+}
+
+// int8 activations with one scale for the whole vector.
+template <class BF>
+void gemv(float alpha, const block_matrix_view<BF>& a, const int8_vector& x, float beta, float* y, std::size_t y_size,
+          isa which = best_isa()) {
+  kernels::detail::check_gemv_sizes(a.cols(), a.rows(), x.size, y_size);
+  which = require_isa(which);
+  if constexpr (reference::w4a8_weights_v<BF>) {
+    if (!a.is_transposed()) {
+      const std::size_t k = kernels::detail::padded_k(a);
+      std::vector<std::int8_t> q(k, 0);
+      std::copy(x.values, x.values + x.size, q.begin());
+      const std::vector<float> scale(k / 32, x.scale);
+      return kernels::detail::run_w4a8<BF>(which, a, q.data(), scale.data(), alpha, beta, y);
+    }
+  }
+  std::vector<float> xd(x.size);
+  for (std::size_t j = 0; j < x.size; ++j) xd[j] = float(x.values[j]) * x.scale;
+  gemm(alpha, a, matrix_view<const float>(xd.data(), x.size, 1), beta, matrix_view<float>(y, y_size, 1), which);
+}
+
 }  // namespace lowp
 
+// ---- per-ISA kernels -------------------------------------------------------------
+
+#define LOWP_GEMV_W4A8_FORMATS(X, ARG) \
+  X(ARG, ggml_q4_0) X(ARG, int4_g128) X(ARG, mxfp4) X(ARG, mxfp4_noclip) X(ARG, ggml_mxfp4)
+
+#define LOWP_DETAIL_GEMV_W4_INSTANCES(PREFIX, ARCH, F)                                                            \
+  PREFIX template void ::lowp::kernels::gemv_kernel::w4a8<ARCH, ::lowp::F>(                                      \
+      ARCH, const std::uint8_t*, std::size_t, std::size_t, const ::lowp::kernels::w4a8_operand&, float, float, float*); \
+  PREFIX template void ::lowp::kernels::gemv_kernel::w4f32<ARCH, ::lowp::F>(                                     \
+      ARCH, const std::uint8_t*, std::size_t, std::size_t, const float*, std::size_t, float, float, float*);
+#define LOWP_DETAIL_GEMV_W4_EXTERN(ARCH, F) LOWP_DETAIL_GEMV_W4_INSTANCES(extern, ARCH, F)
+#define LOWP_DETAIL_GEMV_W4_DEFINE(ARCH, F) LOWP_DETAIL_GEMV_W4_INSTANCES(, ARCH, F)
+#define LOWP_DETAIL_GEMV_INSTANCES(PREFIX, ARCH)                                                          \
+  PREFIX template void ::lowp::kernels::gemv_kernel::f32<ARCH>(ARCH, const float*, std::size_t, std::size_t, \
+                                                               std::size_t, const float*, float, float, float*);
+#define LOWP_DETAIL_GEMV_EXTERN(ARCH) \
+  LOWP_GEMV_W4A8_FORMATS(LOWP_DETAIL_GEMV_W4_EXTERN, ARCH) LOWP_DETAIL_GEMV_INSTANCES(extern, ARCH)
 // Explicit instantiations of this file's per-ISA kernels (instantiate.hpp).
-#define LOWP_DETAIL_GEMV_DEFINE(ARCH)
+#define LOWP_DETAIL_GEMV_DEFINE(ARCH) \
+  LOWP_GEMV_W4A8_FORMATS(LOWP_DETAIL_GEMV_W4_DEFINE, ARCH) LOWP_DETAIL_GEMV_INSTANCES(, ARCH)
+
+#if defined(LOWP_ISA_SCALAR) && LOWP_ISA_SCALAR
+LOWP_DETAIL_GEMV_EXTERN(::lowp::simd::scalar)
+#endif
+#if LOWP_ISA_SSE2
+LOWP_DETAIL_GEMV_EXTERN(::lowp::simd::arch_t<::lowp::isa::sse2>)
+#endif
+#if LOWP_ISA_SSE4_1
+LOWP_DETAIL_GEMV_EXTERN(::lowp::simd::arch_t<::lowp::isa::sse4_1>)
+#endif
+#if LOWP_ISA_AVX2
+LOWP_DETAIL_GEMV_EXTERN(::lowp::simd::arch_t<::lowp::isa::avx2>)
+#endif
+#if LOWP_ISA_AVX512BW
+LOWP_DETAIL_GEMV_EXTERN(::lowp::simd::arch_t<::lowp::isa::avx512bw>)
+#endif
+#if LOWP_ISA_NEON64
+LOWP_DETAIL_GEMV_EXTERN(::lowp::simd::arch_t<::lowp::isa::neon64>)
+#endif
+
+#if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+#include "lowp/simd/arch/avx2_gemv.hpp"
+#define LOWP_DETAIL_GEMV_AVX2 1
+#else
+#define LOWP_DETAIL_GEMV_AVX2 0
+#endif
+
+namespace lowp::kernels {
+
+namespace detail {
+
+// The integer value of a weight nibble (reference::w4_integer).
+template <class BF>
+std::int32_t nibble_value(unsigned c) {
+  if constexpr (std::is_same_v<BF, ggml_q4_0>) return std::int32_t(c) - 8;
+  else if constexpr (std::is_same_v<BF, int4_g128>) return c >= 8 ? std::int32_t(c) - 16 : std::int32_t(c);
+  else return std::int32_t(2.0f * reference::decode<float4_e2m1fn::desc>(c));
+}
+
+// The portable kernels (the scalar instantiation): exact int32 sub-block
+// sums, accumulated in float in block order.
+template <class BF>
+void w4a8_portable(const std::uint8_t* w, std::size_t row_bytes, std::size_t n, const w4a8_operand& x, float alpha,
+                   float beta, float* y) {
+  constexpr std::size_t B = BF::block_size;
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::uint8_t* row = w + r * row_bytes;
+    float acc = 0.0f;
+    for (std::size_t b = 0; b < x.k / 32; ++b) {
+      const std::uint8_t* block = row + (b * 32 / B) * BF::bytes_per_block;
+      const std::uint8_t* bytes = block + BF::scale_bytes + (b * 32 % B) / 2;
+      std::int32_t s = 0;
+      for (std::size_t i = 0; i < 16; ++i) {  // byte i: low nibble, then high nibble
+        s += nibble_value<BF>(bytes[i] & 0x0Fu) * x.q[b * 32 + i];
+        s += nibble_value<BF>(bytes[i] >> 4) * x.q[b * 32 + 16 + i];
+      }
+      acc += (reference::w4_scale<BF>(block) * x.scale[b]) * float(s);
+    }
+    const float v = alpha * acc;
+    y[r] = beta == 0.0f ? v : v + beta * y[r];
+  }
+}
+
+}  // namespace detail
+
+template <class Arch, class BF>
+void gemv_kernel::w4a8(Arch, const std::uint8_t* w, std::size_t row_bytes, std::size_t n, const w4a8_operand& x,
+                       float alpha, float beta, float* y) {
+  if constexpr (std::is_same_v<Arch, simd::scalar>) {
+    detail::w4a8_portable<BF>(w, row_bytes, n, x, alpha, beta, y);
+  } else {
+#if LOWP_DETAIL_GEMV_AVX2
+    simd::avx2_gemv::w4a8<BF>(w, row_bytes, n, x.q, x.scale, x.offset_sums, x.k, alpha, beta, y);
+#else
+    gemv_kernel::w4a8<simd::scalar, BF>(simd::scalar{}, w, row_bytes, n, x, alpha, beta, y);
+#endif
+  }
+}
+
+template <class Arch, class BF>
+void gemv_kernel::w4f32(Arch, const std::uint8_t* w, std::size_t row_bytes, std::size_t n, const float* xf,
+                        std::size_t k, float alpha, float beta, float* y) {
+  if constexpr (std::is_same_v<Arch, simd::scalar> || !LOWP_DETAIL_GEMV_AVX2) {
+    // Not dispatched to on these ISAs (try_gemv runs the generic engine there).
+    (void)w, (void)row_bytes, (void)n, (void)xf, (void)k, (void)alpha, (void)beta, (void)y;
+  } else {
+#if LOWP_DETAIL_GEMV_AVX2
+    simd::avx2_gemv::w4f32<BF>(w, row_bytes, n, xf, k, alpha, beta, y);
+#endif
+  }
+}
+
+template <class Arch>
+void gemv_kernel::f32(Arch, const float* a, std::size_t lda, std::size_t n, std::size_t k, const float* x, float alpha,
+                      float beta, float* y) {
+  if constexpr (std::is_same_v<Arch, simd::scalar> || !LOWP_DETAIL_GEMV_AVX2) {
+    (void)a, (void)lda, (void)n, (void)k, (void)x, (void)alpha, (void)beta, (void)y;
+  } else {
+#if LOWP_DETAIL_GEMV_AVX2
+    simd::avx2_gemv::f32(a, lda, n, k, x, alpha, beta, y);
+#endif
+  }
+}
+
+}  // namespace lowp::kernels

@@ -236,6 +236,30 @@ void quantize_block(std::span<const float, BF::block_size> x, std::span<std::uin
     for (std::size_t j = 0; j < B; ++j)
       codes[j] = Elem::from_bits(typename Elem::storage_type(
           E::encode(double(x[j]) / scale, p.round, p.on_overflow, detail::random_bits(p, j))));
+  } else if constexpr (std::is_same_v<R, scaling::symmetric>) {
+    // int4_g128 and its kin (lowp/block/int_group.hpp): d = fp16(amax / max_int).
+    packed_span<Elem> codes(q, B);
+    bool special = false;
+    float amax = 0.0f;
+    for (float v : x) {
+      if (!std::isfinite(v)) special = true;
+      else amax = std::max(amax, std::fabs(v));
+    }
+    std::uint32_t code = 0;
+    if (special) {
+      code = nan_code<float16::desc>(false);  // 0x7E00
+    } else if (amax > 0.0f) {
+      code = encode<float16::desc>(double(amax) / double(Elem::max_value), rounding::nearest_even,
+                                   overflow::saturate_all);
+      if (code == 0) code = 1;  // the least subnormal
+    }
+    detail::store_le16(out.data(), code);
+    const double d = special || amax == 0.0f ? 0.0 : double(decode<float16::desc>(code));
+    for (std::size_t j = 0; j < B; ++j)
+      codes[j] = Elem::from_bits(typename Elem::storage_type(
+          d == 0.0 ? 0U
+                   : reference::encode_int<Elem::bit_width, true>(double(x[j]) / d, p.round,
+                                                                  detail::random_bits(p, j))));
   } else if constexpr (std::is_same_v<R, scaling::ggml_q4_0>) {
     float amax = 0.0f;
     float max = 0.0f;
@@ -326,6 +350,11 @@ void dequantize_block(std::span<const std::uint8_t, BF::bytes_per_block> in, std
       const float scaled = E::decode(codes[j].value().bits()) * s;
       y[j] = scaled * tensor_scale;
     }
+  } else if constexpr (std::is_same_v<R, scaling::symmetric>) {
+    const float d = decode<float16::desc>(detail::load_le16(in.data()));  // NaN scale: NaN elements
+    packed_span<const Elem> codes(q, B);
+    for (std::size_t j = 0; j < B; ++j)
+      y[j] = reference::decode_int<Elem::bit_width, true>(codes[j].value().bits()) * d;  // exact
   } else if constexpr (std::is_same_v<R, scaling::ggml_q4_0> || std::is_same_v<R, scaling::ggml_q4_1>) {
     const float d = detail::ggml_fp32(detail::load_le16(in.data()));
     const float m = std::is_same_v<R, scaling::ggml_q4_1> ? detail::ggml_fp32(detail::load_le16(in.data() + 2)) : 0.0f;

@@ -1,0 +1,258 @@
+#pragma once
+
+// AVX2 (+FMA, F16C) GEMV kernels (lowp/kernels/gemv.hpp). Included only by
+// translation units compiled with -mavx2 -mfma -mf16c (the avx2 and avx512bw
+// instantiation sources). Four weight rows per pass share each activation
+// load; a decode GEMV streams the weights once, so these kernels are bound by
+// memory reads, not arithmetic.
+//
+// W4A8 (integer): per sub-block of 32 values, the 16 weight bytes become 32
+// unsigned bytes u = w + offset (offset 8 for ggml_q4_0 and int4_g128, 12 for
+// MXFP4, whose 2 * E2M1 values lie in [-12, 12]; a pshufb table maps MXFP4
+// codes), so vpmaddubsw's unsigned x signed products are exact for every
+// int8 activation, -128 included (|pair| <= 2 * 24 * 128 < 2^15), where the
+// sign trick (psignb) fails on -128. vpmaddwd with ones gives eight int32
+// lane sums; subtracting offset * (sum of the lane's four activations),
+// precomputed once per call (w4a8_operand::offset_sums), leaves the exact
+// lane sums of w * q. They are converted to float (exact) and accumulated
+// with one FMA by the scale product d_w * s_x (rounded once).
+
+#if !defined(__AVX2__) || !defined(__FMA__) || !defined(__F16C__)
+#error "lowp/simd/arch/avx2_gemv.hpp needs -mavx2 -mfma -mf16c"
+#endif
+
+#include <immintrin.h>
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include "lowp/block/formats.hpp"
+
+// One namespace per ISA keeps the avx2 and avx512bw copies apart (docs/isa.md).
+#if defined(__AVX512BW__)
+#define LOWP_DETAIL_GEMV_NS in_avx512bw
+#else
+#define LOWP_DETAIL_GEMV_NS in_avx2
+#endif
+
+// The row loops run over a compile-time R: unrolled, so the accumulators
+// stay in registers.
+#if defined(__clang__)
+#define LOWP_DETAIL_GEMV_UNROLL _Pragma("unroll")
+#else
+#define LOWP_DETAIL_GEMV_UNROLL _Pragma("GCC unroll 8")
+#endif
+
+namespace lowp::simd::avx2_gemv {
+inline namespace LOWP_DETAIL_GEMV_NS {
+
+#ifndef LOWP_GEMV_PREFETCH_BYTES
+#define LOWP_GEMV_PREFETCH_BYTES 1024
+#endif
+// How far ahead of the current block each weight row is prefetched: the
+// rows are separate streams, too many for the hardware prefetcher alone.
+inline constexpr std::size_t prefetch_bytes = LOWP_GEMV_PREFETCH_BYTES;
+
+inline float hsum(__m256 v) {
+  const __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  const __m128 t = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  return _mm_cvtss_f32(_mm_add_ss(t, _mm_movehdup_ps(t)));
+}
+
+inline void store_result(float* y, float sum, float alpha, float beta) {
+  const float v = alpha * sum;
+  *y = beta == 0.0f ? v : v + beta * *y;
+}
+
+template <class BF>
+constexpr bool is_mxfp4_family = std::is_same_v<BF, mxfp4> || std::is_same_v<BF, mxfp4_noclip> ||
+                                 std::is_same_v<BF, ggml_mxfp4>;
+
+// The scale of a weight block (reference::w4_scale): float16 d, or for MXFP4
+// 2^(e - 128) (half the E8M0 scale, matching the doubled element values);
+// OCP's e = 0xFF is NaN, ggml's is 2^127.
+template <class BF>
+inline float block_scale(const std::uint8_t* block) {
+  if constexpr (is_mxfp4_family<BF>) {
+    const std::uint32_t e = block[0];
+    if (!std::is_same_v<BF, ggml_mxfp4> && e == 0xFF) return std::bit_cast<float>(0x7FC00000U);
+    return std::bit_cast<float>(e >= 2 ? (e - 1) << 23 : (e == 1 ? 0x00400000U : 0x00200000U));
+  } else {
+    std::uint16_t h;
+    std::memcpy(&h, block, 2);
+    return _cvtsh_ss(h);
+  }
+}
+
+// 16 weight bytes -> 32 bytes: low nibbles (bytes 0..15), then high nibbles,
+// as the unsigned biased values u = w + offset.
+template <class BF>
+inline __m256i biased_nibbles(const std::uint8_t* p) {
+  const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m256i both = _mm256_set_m128i(_mm_srli_epi16(raw, 4), raw);
+  const __m256i c = _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+  if constexpr (std::is_same_v<BF, ggml_q4_0>) {
+    return c;  // q - 8 + 8
+  } else if constexpr (std::is_same_v<BF, int4_g128>) {
+    return _mm256_xor_si256(c, _mm256_set1_epi8(8));  // two's complement nibble + 8
+  } else {
+    // 2 * E2M1 + 12 for codes 0..15
+    const __m256i table = _mm256_setr_epi8(12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0, 12, 13, 14, 15,
+                                           16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0);
+    return _mm256_shuffle_epi8(table, c);
+  }
+}
+
+// The same as signed values w (weight-only path).
+template <class BF>
+inline __m256i signed_nibbles(const std::uint8_t* p) {
+  const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m256i both = _mm256_set_m128i(_mm_srli_epi16(raw, 4), raw);
+  const __m256i c = _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+  if constexpr (std::is_same_v<BF, ggml_q4_0> || std::is_same_v<BF, int4_g128>) {
+    const __m256i u = std::is_same_v<BF, int4_g128> ? _mm256_xor_si256(c, _mm256_set1_epi8(8)) : c;
+    return _mm256_sub_epi8(u, _mm256_set1_epi8(8));
+  } else {
+    const __m256i table = _mm256_setr_epi8(0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12, 0, 1, 2, 3, 4, 6,
+                                           8, 12, 0, -1, -2, -3, -4, -6, -8, -12);
+    return _mm256_shuffle_epi8(table, c);
+  }
+}
+
+// R weight rows starting at w against all activations.
+template <class BF, int R>
+inline void w4a8_rows(const std::uint8_t* w, std::size_t row_bytes, const std::int8_t* q, const float* xs,
+                      const std::int32_t* osums, std::size_t k, float alpha, float beta, float* y) {
+  constexpr std::size_t B = BF::block_size, SUB = B / 32, BPB = BF::bytes_per_block, SB = BF::scale_bytes;
+  const std::size_t blocks = k / B;
+  const __m256i ones = _mm256_set1_epi16(1);
+  __m256 acc[R];
+  LOWP_DETAIL_GEMV_UNROLL
+  for (int r = 0; r < R; ++r) acc[r] = _mm256_setzero_ps();
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::uint8_t* blk = w + b * BPB;
+    __m256 dw[R];
+    LOWP_DETAIL_GEMV_UNROLL
+    for (int r = 0; r < R; ++r) {
+      _mm_prefetch(reinterpret_cast<const char*>(blk + r * row_bytes + prefetch_bytes), _MM_HINT_T0);
+      dw[r] = _mm256_set1_ps(block_scale<BF>(blk + r * row_bytes));
+    }
+    for (std::size_t s = 0; s < SUB; ++s) {
+      const std::size_t sb = b * SUB + s;
+      const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 32 * sb));
+      const __m256i corr = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(osums + 8 * sb));
+      const __m256 dx = _mm256_broadcast_ss(xs + sb);
+      LOWP_DETAIL_GEMV_UNROLL
+      for (int r = 0; r < R; ++r) {
+        const __m256i u = biased_nibbles<BF>(blk + r * row_bytes + SB + 16 * s);
+        const __m256i p = _mm256_sub_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(u, xv), ones), corr);
+        acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_mul_ps(dw[r], dx), acc[r]);
+      }
+    }
+  }
+  LOWP_DETAIL_GEMV_UNROLL
+  for (int r = 0; r < R; ++r) store_result(y + r, hsum(acc[r]), alpha, beta);
+}
+
+template <class BF>
+void w4a8(const std::uint8_t* w, std::size_t row_bytes, std::size_t n, const std::int8_t* q, const float* xs,
+          const std::int32_t* osums, std::size_t k, float alpha, float beta, float* y) {
+  std::size_t r = 0;
+  for (; r + 4 <= n; r += 4) w4a8_rows<BF, 4>(w + r * row_bytes, row_bytes, q, xs, osums, k, alpha, beta, y + r);
+  for (; r < n; ++r) w4a8_rows<BF, 1>(w + r * row_bytes, row_bytes, q, xs, osums, k, alpha, beta, y + r);
+}
+
+// Weight-only: signed weight values widened to float, FMA with the float
+// activations per sub-block, then one FMA by the block scale.
+template <class BF, int R>
+inline void w4f32_rows(const std::uint8_t* w, std::size_t row_bytes, const float* x, std::size_t k, float alpha,
+                       float beta, float* y) {
+  constexpr std::size_t B = BF::block_size, SUB = B / 32, BPB = BF::bytes_per_block, SB = BF::scale_bytes;
+  const std::size_t blocks = k / B;
+  __m256 acc[R];
+  LOWP_DETAIL_GEMV_UNROLL
+  for (int r = 0; r < R; ++r) acc[r] = _mm256_setzero_ps();
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::uint8_t* blk = w + b * BPB;
+    LOWP_DETAIL_GEMV_UNROLL
+    for (int r = 0; r < R; ++r)
+      _mm_prefetch(reinterpret_cast<const char*>(blk + r * row_bytes + prefetch_bytes), _MM_HINT_T0);
+    __m256 pa[R], pb[R];  // two partial sums per row: shorter FMA chains
+    LOWP_DETAIL_GEMV_UNROLL
+    for (int r = 0; r < R; ++r) pa[r] = pb[r] = _mm256_setzero_ps();
+    for (std::size_t s = 0; s < SUB; ++s) {
+      const float* xp = x + (b * SUB + s) * 32;
+      const __m256 x0 = _mm256_loadu_ps(xp), x1 = _mm256_loadu_ps(xp + 8), x2 = _mm256_loadu_ps(xp + 16),
+                   x3 = _mm256_loadu_ps(xp + 24);
+      LOWP_DETAIL_GEMV_UNROLL
+      for (int r = 0; r < R; ++r) {
+        const __m256i v = signed_nibbles<BF>(blk + r * row_bytes + SB + 16 * s);
+        const __m128i lo = _mm256_castsi256_si128(v), hi = _mm256_extracti128_si256(v, 1);
+        pa[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(lo)), x0, pa[r]);
+        pb[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(lo, 8))), x1, pb[r]);
+        pa[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(hi)), x2, pa[r]);
+        pb[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(hi, 8))), x3, pb[r]);
+      }
+    }
+    LOWP_DETAIL_GEMV_UNROLL
+    for (int r = 0; r < R; ++r)
+      acc[r] = _mm256_fmadd_ps(_mm256_add_ps(pa[r], pb[r]), _mm256_set1_ps(block_scale<BF>(blk + r * row_bytes)),
+                               acc[r]);
+  }
+  LOWP_DETAIL_GEMV_UNROLL
+  for (int r = 0; r < R; ++r) store_result(y + r, hsum(acc[r]), alpha, beta);
+}
+
+template <class BF>
+void w4f32(const std::uint8_t* w, std::size_t row_bytes, std::size_t n, const float* x, std::size_t k, float alpha,
+           float beta, float* y) {
+  std::size_t r = 0;
+  for (; r + 4 <= n; r += 4) w4f32_rows<BF, 4>(w + r * row_bytes, row_bytes, x, k, alpha, beta, y + r);
+  for (; r < n; ++r) w4f32_rows<BF, 1>(w + r * row_bytes, row_bytes, x, k, alpha, beta, y + r);
+}
+
+// float32: R rows, 16 columns per step (two accumulators per row), an
+// 8-column step, then a masked tail.
+template <int R>
+inline void f32_rows(const float* a, std::size_t lda, std::size_t k, const float* x, float alpha, float beta,
+                     float* y) {
+  __m256 acc0[R], acc1[R];
+  LOWP_DETAIL_GEMV_UNROLL
+  for (int r = 0; r < R; ++r) acc0[r] = acc1[r] = _mm256_setzero_ps();
+  std::size_t j = 0;
+  for (; j + 16 <= k; j += 16) {
+    const __m256 x0 = _mm256_loadu_ps(x + j), x1 = _mm256_loadu_ps(x + j + 8);
+    LOWP_DETAIL_GEMV_UNROLL
+    for (int r = 0; r < R; ++r) {
+      acc0[r] = _mm256_fmadd_ps(_mm256_loadu_ps(a + r * lda + j), x0, acc0[r]);
+      acc1[r] = _mm256_fmadd_ps(_mm256_loadu_ps(a + r * lda + j + 8), x1, acc1[r]);
+    }
+  }
+  for (; j + 8 <= k; j += 8) {
+    const __m256 x0 = _mm256_loadu_ps(x + j);
+    LOWP_DETAIL_GEMV_UNROLL
+    for (int r = 0; r < R; ++r) acc0[r] = _mm256_fmadd_ps(_mm256_loadu_ps(a + r * lda + j), x0, acc0[r]);
+  }
+  if (j < k) {
+    const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(int(k - j)), idx);
+    const __m256 x0 = _mm256_maskload_ps(x + j, mask);
+    LOWP_DETAIL_GEMV_UNROLL
+    for (int r = 0; r < R; ++r) acc1[r] = _mm256_fmadd_ps(_mm256_maskload_ps(a + r * lda + j, mask), x0, acc1[r]);
+  }
+  LOWP_DETAIL_GEMV_UNROLL
+  for (int r = 0; r < R; ++r) store_result(y + r, hsum(_mm256_add_ps(acc0[r], acc1[r])), alpha, beta);
+}
+
+inline void f32(const float* a, std::size_t lda, std::size_t n, std::size_t k, const float* x, float alpha, float beta,
+                float* y) {
+  std::size_t r = 0;
+  for (; r + 4 <= n; r += 4) f32_rows<4>(a + r * lda, lda, k, x, alpha, beta, y + r);
+  for (; r < n; ++r) f32_rows<1>(a + r * lda, lda, k, x, alpha, beta, y + r);
+}
+
+}  // namespace LOWP_DETAIL_GEMV_NS
+}  // namespace lowp::simd::avx2_gemv

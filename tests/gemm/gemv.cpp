@@ -1,0 +1,324 @@
+// lowp::gemv's fast paths on every available ISA: W4A8 (4-bit block weights
+// x int8 activations, per-block or per-row scales, given or quantized on the
+// fly), weight-only (block weights x float32) and float32 x float32, against
+// an exact oracle: a Kulisch accumulator over the dequantized operands
+// (reference::dequantize of both sides), which the integer block sums must
+// reproduce up to the stated float32 accumulation bound.
+//
+// Bound (datapath::fast, any summation order): for a dot product of m terms
+// accumulated in float32 with at most d further roundings (scale products,
+// lane reductions, alpha and beta),
+//   |y - y_exact| <= gamma(m + d) * (|alpha| sum |w_j x_j| + |beta y_old|),
+//   gamma(n) = n u / (1 - n u), u = 2^-24 (Higham, "Accuracy and Stability of
+//   Numerical Algorithms", 2nd ed., §3.1 and §3.5).
+// The W4A8 path has m = K / 32 terms (each exact sub-block sum times its
+// scale product); the float paths have m = K.
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <lowp/block/block_matrix_view.hpp>
+#include <lowp/block/block_tensor.hpp>
+#include <lowp/block/formats.hpp>
+#include <lowp/container/matrix_view.hpp>
+#include <lowp/kernels/gemm.hpp>
+#include <lowp/quant/exact.hpp>
+#include <lowp/reference/block.hpp>
+#include <lowp/reference/gemv.hpp>
+#include <lowp/simd/dispatch.hpp>
+
+namespace {
+
+using lowp::matrix_view;
+
+double gamma_bound(std::size_t n) {
+  const double u = std::ldexp(1.0, -24);
+  return double(n) * u / (1.0 - double(n) * u);
+}
+
+std::vector<float> gaussian(std::size_t n, unsigned seed, float sigma = 1.0f) {
+  std::mt19937 g(seed);
+  std::normal_distribution<float> d(0.0f, sigma);
+  std::vector<float> v(n);
+  for (float& x : v) x = d(g);
+  return v;
+}
+
+std::vector<lowp::isa> available_isas() {
+  std::vector<lowp::isa> out;
+  for (lowp::isa i : lowp::all_isas)
+    if (lowp::isa_available(i)) out.push_back(i);
+  return out;
+}
+
+// y_exact = alpha * sum_j w(r, j) x_j + beta * y_old(r) and its error bound,
+// from the dequantized weights wd (N x K) and activations xd (K).
+struct expected_row {
+  double value;
+  double bound;
+};
+
+std::vector<expected_row> exact_rows(const std::vector<float>& wd, const std::vector<float>& xd, std::size_t n,
+                                     std::size_t k, float alpha, float beta, const std::vector<float>& y_old,
+                                     std::size_t terms) {
+  std::vector<expected_row> out(n);
+  for (std::size_t r = 0; r < n; ++r) {
+    lowp::exact::accumulator acc;
+    double magnitude = 0.0;
+    for (std::size_t j = 0; j < k; ++j) {
+      acc.add_product(double(wd[r * k + j]), double(xd[j]));
+      magnitude += std::fabs(double(wd[r * k + j]) * double(xd[j]));
+    }
+    const double old = beta == 0.0f ? 0.0 : double(y_old[r]);
+    const double v = double(alpha) * acc.to_double() + double(beta) * old;
+    const double scale = std::fabs(double(alpha)) * magnitude + std::fabs(double(beta) * old);
+    // 8 roundings beyond the m terms: scale product, lane reduction (3),
+    // alpha, beta, the final sum, and the double oracle's own rounding.
+    out[r] = {v, gamma_bound(terms + 8) * scale + 1e-30};
+  }
+  return out;
+}
+
+template <class BW>
+struct w4a8_case {
+  std::size_t n, k;
+  lowp::padding pad;
+};
+
+// One weight format and shape: every activation form on every ISA.
+template <class BW>
+void check_w4a8(std::size_t n, std::size_t k, lowp::padding pad, unsigned seed) {
+  INFO(BW::name << " " << n << "x" << k);
+  const std::vector<float> w = gaussian(n * k, seed);
+  const std::vector<float> x = gaussian(k, seed + 1, 2.0f);
+  lowp::quantize_options opt;
+  opt.pad = pad;
+  const lowp::block_tensor<BW> wt(w, n, k, opt);
+  const lowp::block_matrix_view<BW> wv(wt);
+  const std::vector<float> wd = wt.dequantize();
+  // Activations: ggml_q8_0 blocks (per-block scales), zero-padded to 32.
+  lowp::quantize_options xopt;
+  xopt.pad = lowp::padding::zero;
+  const lowp::block_tensor<lowp::ggml_q8_0> xt(x, 1, k, xopt);
+  const lowp::block_matrix_view<lowp::ggml_q8_0> xv(xt);
+  const std::vector<float> xd = xt.dequantize();
+  const std::size_t terms = (k + 31) / 32;
+
+  for (const float beta : {0.0f, 0.5f}) {
+    const float alpha = 1.5f;
+    const std::vector<float> y_old = gaussian(n, seed + 2);
+    const std::vector<expected_row> want = exact_rows(wd, xd, n, k, alpha, beta, y_old, terms);
+
+    // The reference: the same expression in double, rounded once.
+    {
+      const std::size_t kp = lowp::reference::row_bytes<BW>(k, pad) / BW::bytes_per_block * BW::block_size;
+      std::vector<std::int8_t> q(kp, 0);
+      std::vector<float> s(kp / 32, 0.0f);
+      for (std::size_t j = 0; j < k; ++j) q[j] = std::int8_t(xt.raw()[(j / 32) * 34 + 2 + j % 32]);
+      for (std::size_t b = 0; b < (k + 31) / 32; ++b)
+        s[b] = lowp::reference::decode<lowp::float16::desc>(lowp::reference::detail::load_le16(&xt.raw()[b * 34]));
+      std::vector<float> y = y_old;
+      if (beta == 0.0f) std::fill(y.begin(), y.end(), std::numeric_limits<float>::quiet_NaN());
+      lowp::reference::gemv_w4a8<BW>(alpha, wv, {q.data(), s.data(), kp}, beta, y.data());
+      for (std::size_t r = 0; r < n; ++r) {
+        INFO("reference row " << r);
+        REQUIRE(std::fabs(double(y[r]) - want[r].value) <= std::ldexp(std::fabs(want[r].value), -23) + 1e-30);
+      }
+    }
+
+    for (lowp::isa which : available_isas()) {
+      INFO("isa " << lowp::name(which) << " beta " << beta);
+      std::vector<float> y = y_old;
+      if (beta == 0.0f) std::fill(y.begin(), y.end(), std::numeric_limits<float>::quiet_NaN());
+      lowp::gemv(alpha, wv, xv, beta, y.data(), y.size(), which);
+      for (std::size_t r = 0; r < n; ++r) {
+        INFO("row " << r << " got " << y[r] << " want " << want[r].value);
+        REQUIRE(std::fabs(double(y[r]) - want[r].value) <= want[r].bound);
+      }
+
+      // Dynamic per-block quantization is exactly quantize<ggml_q8_0> then the int8 path.
+      std::vector<float> yd = y_old;
+      if (beta == 0.0f) std::fill(yd.begin(), yd.end(), std::numeric_limits<float>::quiet_NaN());
+      lowp::gemv(alpha, wv, x.data(), x.size(), beta, yd.data(), yd.size(),
+                 lowp::gemv_options{lowp::activation_quantization::per_block}, which);
+      for (std::size_t r = 0; r < n; ++r) REQUIRE(yd[r] == y[r]);
+
+      // Weight-only: the dequantized weights times float x.
+      const std::vector<expected_row> want_f = exact_rows(wd, x, n, k, alpha, beta, y_old, k);
+      std::vector<float> yf = y_old;
+      if (beta == 0.0f) std::fill(yf.begin(), yf.end(), std::numeric_limits<float>::quiet_NaN());
+      lowp::gemv(alpha, wv, x.data(), x.size(), beta, yf.data(), yf.size(), which);
+      for (std::size_t r = 0; r < n; ++r) {
+        INFO("weight-only row " << r << " got " << yf[r] << " want " << want_f[r].value);
+        REQUIRE(std::fabs(double(yf[r]) - want_f[r].value) <= want_f[r].bound);
+      }
+    }
+  }
+}
+
+// Per-row int8 activations: int8_vector, and quantize_x = per_row equal to it.
+template <class BW>
+void check_w4a8_per_row(std::size_t n, std::size_t k, unsigned seed) {
+  INFO(BW::name << " per row " << n << "x" << k);
+  const std::vector<float> w = gaussian(n * k, seed);
+  const std::vector<float> x = gaussian(k, seed + 1);
+  const lowp::block_tensor<BW> wt(w, n, k);
+  const lowp::block_matrix_view<BW> wv(wt);
+  const std::vector<float> wd = wt.dequantize();
+  // The per-row rule, computed here: d = amax / 127, q = round(x / d).
+  float amax = 0;
+  for (float v : x) amax = std::max(amax, std::fabs(v));
+  const float d = amax / 127.0f;
+  std::vector<std::int8_t> q(k);
+  std::vector<float> xd(k);
+  for (std::size_t j = 0; j < k; ++j) {
+    q[j] = std::int8_t(std::lround(x[j] * (1.0f / d)));
+    xd[j] = float(q[j]) * d;
+    REQUIRE(std::fabs(xd[j] - x[j]) <= 0.5001 * d);
+  }
+  const std::vector<float> y_old = gaussian(n, seed + 2);
+  const std::vector<expected_row> want = exact_rows(wd, xd, n, k, -0.75f, 0.25f, y_old, k / 32);
+  for (lowp::isa which : available_isas()) {
+    INFO("isa " << lowp::name(which));
+    std::vector<float> y = y_old, yq = y_old;
+    lowp::gemv(-0.75f, wv, lowp::int8_vector{q.data(), q.size(), d}, 0.25f, y.data(), y.size(), which);
+    lowp::gemv(-0.75f, wv, x.data(), x.size(), 0.25f, yq.data(), yq.size(),
+               lowp::gemv_options{lowp::activation_quantization::per_row}, which);
+    for (std::size_t r = 0; r < n; ++r) {
+      INFO("row " << r);
+      REQUIRE(std::fabs(double(y[r]) - want[r].value) <= want[r].bound);
+      REQUIRE(yq[r] == y[r]);
+    }
+  }
+}
+
+template <class BW>
+void check_w4a8_shapes(unsigned seed) {
+  constexpr std::size_t B = BW::block_size;
+  check_w4a8<BW>(1, B, lowp::padding::none, seed);
+  check_w4a8<BW>(3, 2 * B, lowp::padding::none, seed + 10);
+  check_w4a8<BW>(37, 11 * B, lowp::padding::none, seed + 20);  // primes, 4-row passes and a tail
+  check_w4a8<BW>(8, 4096, lowp::padding::none, seed + 30);
+  check_w4a8<BW>(5, B + 32, lowp::padding::zero, seed + 40);  // K padded to whole weight blocks
+  check_w4a8_per_row<BW>(13, 2 * std::max<std::size_t>(B, 128), seed + 50);
+}
+
+}  // namespace
+
+TEST_CASE("gemv W4A8 ggml_q4_0 x int8 on every ISA within the bound of the exact product", "[gemm][gemv]") {
+  check_w4a8_shapes<lowp::ggml_q4_0>(100);
+}
+TEST_CASE("gemv W4A8 int4_g128 x int8 on every ISA within the bound of the exact product", "[gemm][gemv]") {
+  check_w4a8_shapes<lowp::int4_g128>(200);
+}
+TEST_CASE("gemv W4A8 mxfp4 x int8 on every ISA within the bound of the exact product", "[gemm][gemv]") {
+  check_w4a8_shapes<lowp::mxfp4>(300);
+  check_w4a8<lowp::mxfp4_noclip>(9, 256, lowp::padding::none, 350);
+  check_w4a8<lowp::ggml_mxfp4>(9, 256, lowp::padding::none, 360);
+}
+
+TEST_CASE("gemv W4A8: int8 extremes (-128) and every weight code are exact per block", "[gemm][gemv]") {
+  // All activations -128 or 127 with scale 1 and weights covering every code:
+  // each sub-block sum is an integer far from float32's rounding, so every
+  // ISA must return the exact value.
+  const std::size_t n = 16, k = 256;
+  std::vector<std::uint8_t> raw(lowp::reference::raw_bytes<lowp::ggml_q4_0>(n, k));
+  std::mt19937 g(5);
+  for (auto& b : raw) b = std::uint8_t(g());
+  for (std::size_t blk = 0; blk < raw.size() / 18; ++blk) {  // d = 1.0 (float16 0x3C00)
+    raw[blk * 18] = 0x00;
+    raw[blk * 18 + 1] = 0x3C;
+  }
+  const lowp::block_matrix_view<lowp::ggml_q4_0> wv(raw.data(), n, k, lowp::padding::none);
+  std::vector<std::int8_t> q(k);
+  for (std::size_t j = 0; j < k; ++j) q[j] = j % 3 == 0 ? std::int8_t(-128) : std::int8_t(127);
+  for (lowp::isa which : available_isas()) {
+    INFO("isa " << lowp::name(which));
+    std::vector<float> y(n);
+    lowp::gemv(1.0f, wv, lowp::int8_vector{q.data(), k, 1.0f}, 0.0f, y.data(), n, which);
+    for (std::size_t r = 0; r < n; ++r) {
+      std::int64_t s = 0;
+      for (std::size_t j = 0; j < k; ++j) {
+        const std::uint8_t byte = raw[r * (k / 32) * 18 + (j / 32) * 18 + 2 + (j % 32) % 16];
+        const int c = (j % 32) < 16 ? (byte & 15) : (byte >> 4);
+        s += std::int64_t(c - 8) * q[j];
+      }
+      REQUIRE(double(y[r]) == double(s));
+    }
+  }
+}
+
+TEST_CASE("gemv float32 x float32 on every ISA within the bound of the exact product", "[gemm][gemv]") {
+  struct shape {
+    std::size_t n, k, lda;
+  };
+  for (const shape s : {shape{1, 1, 1}, shape{5, 17, 17}, shape{4, 8, 8}, shape{37, 1001, 1003}, shape{64, 4096, 4096},
+                        shape{3, 31, 40}}) {
+    INFO(s.n << "x" << s.k << " lda " << s.lda);
+    const std::vector<float> a = gaussian(s.n * s.lda, unsigned(s.k));
+    const std::vector<float> x = gaussian(s.k, unsigned(s.k + 1));
+    const std::vector<float> y_old = gaussian(s.n, unsigned(s.k + 2));
+    std::vector<float> ad(s.n * s.k);
+    for (std::size_t r = 0; r < s.n; ++r)
+      for (std::size_t j = 0; j < s.k; ++j) ad[r * s.k + j] = a[r * s.lda + j];
+    for (const float beta : {0.0f, -2.0f}) {
+      const std::vector<expected_row> want = exact_rows(ad, x, s.n, s.k, 0.5f, beta, y_old, s.k);
+      for (lowp::isa which : available_isas()) {
+        INFO("isa " << lowp::name(which) << " beta " << beta);
+        std::vector<float> y = y_old;
+        if (beta == 0.0f) std::fill(y.begin(), y.end(), std::numeric_limits<float>::quiet_NaN());
+        lowp::gemv(0.5f, matrix_view<const float>(a.data(), s.n, s.k, s.lda), x.data(), s.k, beta, y.data(), s.n,
+                   which);
+        for (std::size_t r = 0; r < s.n; ++r) {
+          INFO("row " << r);
+          REQUIRE(std::fabs(double(y[r]) - want[r].value) <= want[r].bound);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("gemv W4A8: a NaN weight scale gives NaN rows, others are unaffected", "[gemm][gemv]") {
+  const std::size_t n = 6, k = 64;
+  const std::vector<float> w = gaussian(n * k, 9);
+  std::vector<float> x = gaussian(k, 10);
+  lowp::block_tensor<lowp::mxfp4> wt(w, n, k);
+  wt.raw()[2 * wt.row_bytes() + 17] = 0xFF;  // row 2, second block: E8M0 NaN
+  const lowp::block_matrix_view<lowp::mxfp4> wv(wt);
+  for (lowp::isa which : available_isas()) {
+    std::vector<float> y(n);
+    lowp::gemv(1.0f, wv, x.data(), k, 0.0f, y.data(), n,
+               lowp::gemv_options{lowp::activation_quantization::per_block}, which);
+    for (std::size_t r = 0; r < n; ++r) CHECK(std::isnan(y[r]) == (r == 2));
+  }
+}
+
+TEST_CASE("gemv errors name the argument", "[gemm][gemv]") {
+  const std::size_t n = 4, k = 64;
+  const std::vector<float> w = gaussian(n * k, 1);
+  const lowp::block_tensor<lowp::ggml_q4_0> wt(w, n, k);
+  const lowp::block_matrix_view<lowp::ggml_q4_0> wv(wt);
+  std::vector<float> x(k), y(n);
+  const lowp::gemv_options dyn{lowp::activation_quantization::per_block};
+  REQUIRE_THROWS_WITH(lowp::gemv(1.f, wv, x.data(), k - 1, 0.f, y.data(), n, dyn),
+                      Catch::Contains("x has 63 elements"));
+  REQUIRE_THROWS_WITH(lowp::gemv(1.f, wv, x.data(), k, 0.f, y.data(), n + 1, dyn), Catch::Contains("y has 5"));
+  const lowp::block_tensor<lowp::ggml_q8_0> xt(std::vector<float>(32), 1, 32);
+  REQUIRE_THROWS_WITH(lowp::gemv(1.f, wv, lowp::block_matrix_view<lowp::ggml_q8_0>(xt), 0.f, y.data(), n),
+                      Catch::Contains("x_q8 is 1x32"));
+  std::vector<std::int8_t> q(k);
+  REQUIRE_THROWS_WITH(lowp::gemv(1.f, wv, lowp::int8_vector{q.data(), 60, 1.f}, 0.f, y.data(), n),
+                      Catch::Contains("x has 60"));
+  REQUIRE_THROWS_WITH(lowp::gemv(1.f, matrix_view<const float>(w.data(), n, k), x.data(), k, 0.f, y.data(), 3),
+                      Catch::Contains("y has 3"));
+  // K not a multiple of the block size without padding: the weights cannot be built.
+  REQUIRE_THROWS_WITH((lowp::block_tensor<lowp::int4_g128>(std::vector<float>(n * 96), n, 96)),
+                      Catch::Contains("cols: K = 96"));
+}
