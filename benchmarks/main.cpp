@@ -1,17 +1,15 @@
 // lowp_bench: registers every benchmark at run time (only for the ISAs this
 // CPU has) and runs those selected by --benchmark_filter.
 
-#include <cstdlib>
-
 #include <benchmark/benchmark.h>
 
 #include "bench.hpp"
 
 int main(int argc, char** argv) {
-  // Single-threaded figures are the headline (issue targets are one core):
-  // oneDNN's OpenMP runtime reads this before its first parallel region;
-  // OpenBLAS is pinned in register_peer_openblas. An explicit setting wins.
-  setenv("OMP_NUM_THREADS", "1", 0);
+  // Single-threaded figures are the headline (issue targets are one core): the
+  // peers pin themselves to one thread when registered (libgomp reads
+  // OMP_NUM_THREADS when it is loaded, before main, so setting it here would
+  // not do).
   lowp_bench::register_convert();
   lowp_bench::register_block();
   lowp_bench::register_gemm();
