@@ -6,7 +6,7 @@
 #include "bench.hpp"
 
 int main(int argc, char** argv) {
-  // Single-threaded figures are the headline (issue targets are one core): the
+  // Figures are single-threaded: the
   // peers pin themselves to one thread when registered (libgomp reads
   // OMP_NUM_THREADS when it is loaded, before main, so setting it here would
   // not do).
