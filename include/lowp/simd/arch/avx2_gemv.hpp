@@ -3,8 +3,8 @@
 // AVX2 (+FMA, F16C) GEMV kernels (lowp/kernels/gemv.hpp). Included only by
 // translation units compiled with -mavx2 -mfma -mf16c (the avx2 and avx512bw
 // instantiation sources). Four weight rows per pass share each activation
-// load; a decode GEMV streams the weights once, so these kernels are bound by
-// memory reads, not arithmetic.
+// load (the W4A8 kernel packs two rows per register), and each row stream is
+// prefetched prefetch_bytes ahead.
 //
 // W4A8 (integer): per sub-block of 32 values, the 16 weight bytes become 32
 // unsigned bytes u = w + offset (offset 8 for ggml_q4_0 and int4_g128, 12 for
@@ -157,11 +157,98 @@ inline void w4a8_rows(const std::uint8_t* w, std::size_t row_bytes, const std::i
   for (int r = 0; r < R; ++r) store_result(y + r, hsum(acc[r]), alpha, beta);
 }
 
+// Scales of four rows' blocks at byte offset `at` of their rows, as floats.
+template <class BF>
+inline __m128 four_scales(const std::uint8_t* w, std::size_t row_bytes) {
+  if constexpr (is_mxfp4_family<BF>) {
+    return _mm_setr_ps(block_scale<BF>(w), block_scale<BF>(w + row_bytes), block_scale<BF>(w + 2 * row_bytes),
+                       block_scale<BF>(w + 3 * row_bytes));
+  } else {
+    std::uint64_t packed = 0;
+    LOWP_DETAIL_GEMV_UNROLL
+    for (int r = 0; r < 4; ++r) {
+      std::uint16_t h;
+      std::memcpy(&h, w + std::size_t(r) * row_bytes, 2);
+      packed |= std::uint64_t(h) << (16 * r);
+    }
+    return _mm_cvtph_ps(_mm_cvtsi64_si128(std::int64_t(packed)));
+  }
+}
+
+// Four weight rows, two per register: the 16 element bytes of rows r and
+// r + 1 share a ymm (row r in the low lane), so one pass of vpand/vpsrlw/
+// vpmaddubsw/vpmaddwd serves two rows. Low-nibble and high-nibble products
+// are added in int16 before vpmaddwd (each <= 2 * 24 * 128, the sum fits),
+// so int32 lane t of a row's half holds the exact sum over activations
+// 4t..4t+3 of both nibble planes; the correction is offset times the same
+// activation sums.
+template <class BF>
+inline void w4a8_four_rows(const std::uint8_t* w, std::size_t row_bytes, const std::int8_t* q, const float* xs,
+                           const std::int32_t* osums, std::size_t k, float alpha, float beta, float* y) {
+  constexpr std::size_t B = BF::block_size, SUB = B / 32, BPB = BF::bytes_per_block, SB = BF::scale_bytes;
+  constexpr std::size_t prefetch_step = BPB >= 64 ? 1 : 64 / BPB;
+  const std::size_t blocks = k / B;
+  const __m256i ones = _mm256_set1_epi16(1);
+  const __m256i low4 = _mm256_set1_epi8(0x0F);
+  const __m256i first_two = _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1);
+  const __m256i last_two = _mm256_setr_epi32(2, 2, 2, 2, 3, 3, 3, 3);
+  __m256 acc01 = _mm256_setzero_ps(), acc23 = _mm256_setzero_ps();
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::uint8_t* blk = w + b * BPB;
+    if (b % prefetch_step == 0) {
+      LOWP_DETAIL_GEMV_UNROLL
+      for (int r = 0; r < 4; ++r)
+        _mm_prefetch(reinterpret_cast<const char*>(blk + std::size_t(r) * row_bytes + prefetch_bytes), _MM_HINT_T0);
+    }
+    const __m256 d4 = _mm256_castps128_ps256(four_scales<BF>(blk, row_bytes));
+    const __m256 d01 = _mm256_permutevar8x32_ps(d4, first_two), d23 = _mm256_permutevar8x32_ps(d4, last_two);
+    for (std::size_t s = 0; s < SUB; ++s) {
+      const std::size_t sb = b * SUB + s;
+      const __m256i xlo = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 32 * sb)));
+      const __m256i xhi =
+          _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 32 * sb + 16)));
+      const __m128i c8 = _mm_add_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(osums + 8 * sb)),
+                                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(osums + 8 * sb + 4)));
+      const __m256i corr = _mm256_broadcastsi128_si256(c8);
+      const __m256 dx = _mm256_broadcast_ss(xs + sb);
+      const std::uint8_t* e = blk + SB + 16 * s;
+      auto pair = [&](const std::uint8_t* p0, const std::uint8_t* p1) {
+        const __m256i raw = _mm256_inserti128_si256(
+            _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p0))),
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(p1)), 1);
+        __m256i lo = _mm256_and_si256(raw, low4);
+        __m256i hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), low4);
+        if constexpr (std::is_same_v<BF, int4_g128>) {
+          lo = _mm256_xor_si256(lo, _mm256_set1_epi8(8));
+          hi = _mm256_xor_si256(hi, _mm256_set1_epi8(8));
+        } else if constexpr (is_mxfp4_family<BF>) {
+          const __m256i table = _mm256_setr_epi8(12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0, 12, 13,
+                                                 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0);
+          lo = _mm256_shuffle_epi8(table, lo);
+          hi = _mm256_shuffle_epi8(table, hi);
+        }
+        const __m256i p16 = _mm256_add_epi16(_mm256_maddubs_epi16(lo, xlo), _mm256_maddubs_epi16(hi, xhi));
+        return _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_madd_epi16(p16, ones), corr));
+      };
+      acc01 = _mm256_fmadd_ps(pair(e, e + row_bytes), _mm256_mul_ps(d01, dx), acc01);
+      acc23 = _mm256_fmadd_ps(pair(e + 2 * row_bytes, e + 3 * row_bytes), _mm256_mul_ps(d23, dx), acc23);
+    }
+  }
+  // Row r's sum: the low half of acc01 (r = 0) or its high half (r = 1), ...
+  const __m128 s0 = _mm256_castps256_ps128(acc01), s1 = _mm256_extractf128_ps(acc01, 1);
+  const __m128 s2 = _mm256_castps256_ps128(acc23), s3 = _mm256_extractf128_ps(acc23, 1);
+  const __m128 h01 = _mm_hadd_ps(s0, s1), h23 = _mm_hadd_ps(s2, s3);
+  const __m128 sums = _mm_hadd_ps(h01, h23);  // rows 0..3
+  float out[4];
+  _mm_storeu_ps(out, sums);
+  for (int r = 0; r < 4; ++r) store_result(y + r, out[r], alpha, beta);
+}
+
 template <class BF>
 void w4a8(const std::uint8_t* w, std::size_t row_bytes, std::size_t n, const std::int8_t* q, const float* xs,
           const std::int32_t* osums, std::size_t k, float alpha, float beta, float* y) {
   std::size_t r = 0;
-  for (; r + 4 <= n; r += 4) w4a8_rows<BF, 4>(w + r * row_bytes, row_bytes, q, xs, osums, k, alpha, beta, y + r);
+  for (; r + 4 <= n; r += 4) w4a8_four_rows<BF>(w + r * row_bytes, row_bytes, q, xs, osums, k, alpha, beta, y + r);
   for (; r < n; ++r) w4a8_rows<BF, 1>(w + r * row_bytes, row_bytes, q, xs, osums, k, alpha, beta, y + r);
 }
 
