@@ -231,6 +231,8 @@ std::string gemm_section(const report_context&) {
     b8[i] = std::int8_t(std::clamp(std::lround(b[i] * 40), -128L, 127L));
   }
   const std::vector<std::uint8_t> wq = lowp::reference::quantize<mxfp4>(w, wn, wn);
+  const std::vector<std::uint8_t> gq = lowp::reference::quantize<ggml_q4_0>(gv, vn, vn);
+  const block_matrix_view<ggml_q4_0> gqv(gq.data(), vn, vn, padding::none);
   const block_matrix_view<mxfp4> wv(wq.data(), wn, wn, padding::none);
   std::vector<float> c(std::max(n * n, wm * wn)), y(vn);
   std::vector<std::int32_t> c32(n * n);
@@ -241,6 +243,7 @@ std::string gemm_section(const report_context&) {
   t.add_column("mxfp4 x f32 GFLOP/s");
   t.add_column("u8 x s8 GEMM GOP/s");
   t.add_column("f32 GEMV GB/s");
+  t.add_column("q4_0 x s8 GEMV GB/s");
   const double ops = 2.0 * double(n) * double(n) * double(n), wops = 2.0 * double(wm) * double(wn) * double(wn);
   for (lowp::isa i : lowp::all_isas) {
     if (!lowp::isa_available(i)) continue;
@@ -260,13 +263,17 @@ std::string gemm_section(const report_context&) {
     const double mv = best_rate(vn * vn * sizeof(float), [&] {
       gemv(1.0f, matrix_view<const float>(gv.data(), vn, vn), x.data(), vn, 0.0f, y.data(), vn, i);
     });
+    const double q4 = best_rate(gq.size(), [&] {
+      gemv(1.0f, gqv, x.data(), vn, 0.0f, y.data(), vn, gemv_options{activation_quantization::per_block}, i);
+    });
     t.add_row({std::string(lowp::name(i)), format_fixed("%.1f", f32), format_fixed("%.1f", wo),
-               format_fixed("%.1f", i8), format_fixed("%.1f", mv)});
+               format_fixed("%.1f", i8), format_fixed("%.1f", mv), format_fixed("%.1f", q4)});
   }
   return "lowp::gemm and lowp::gemv (datapath::fast), one thread, best of 7 runs: float32\n"
          "256 x 256 x 256; 64 x 1024 activations times 1024 x 1024 mxfp4 weights decoded while\n"
-         "packed; uint8 x int8 -> int32 256 x 256 x 256; float32 GEMV on 2048 x 2048 weights\n"
-         "(16 MiB, bytes of weights per second). scalar is the portable engine. Small sizes,\n"
+         "packed; uint8 x int8 -> int32 256 x 256 x 256; GEMV on 2048 x 2048 weights, float32\n"
+         "(16 MiB) and ggml_q4_0 times the activations quantized per block to int8 inside the\n"
+         "call (bytes of weights per second). scalar is the portable engine. Small sizes,\n"
          "in cache; lowp_bench measures the large ones against OpenBLAS and oneDNN\n"
          "(docs/benchmarks.md).\n\n" +
          t.str();

@@ -11,8 +11,9 @@
 // padding::zero is asked for, which zero-pads the last block of every row.
 //
 // The ggml quantizers follow ggml's float32 arithmetic step by step; they
-// assume floating-point contraction is off (GCC's default with -std=c++20,
-// and clang's within these functions).
+// assume floating-point contraction is off: the lowp::lowp CMake target adds
+// -ffp-contract=off (GCC contracts a * b + c into an FMA by default whenever
+// FMA instructions are enabled, ISO mode or not).
 
 #include <algorithm>
 #include <array>
