@@ -3,7 +3,9 @@
 
     lowp_bench --benchmark_filter='^(gemm|gemv|peer/(openblas|onednn))/' \
                --benchmark_out=gemm.json --benchmark_out_format=json
-    tools/bench_plot.py gemm.json docs/benchmarks_gemm.svg
+    tools/bench_plot.py gemm.json [more.json ...] docs/benchmarks_gemm.svg
+
+A benchmark present in several files takes its figure from the last one.
 
 Three panels: float32 GEMM (GFLOP/s) and int8 GEMM (GOP/s) against the side
 of square problems, GEMV (GB/s of weight bytes) against N = K; one line per
@@ -36,18 +38,16 @@ PANELS = [
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 
 
-def load(path):
+def load(path, rates):
     with open(path) as f:
         data = json.load(f)
-    rates = {}
     for b in data["benchmarks"]:
         if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "max":
             continue
         name = b.get("run_name", b["name"])
         for counter in ("FLOPS", "OPS", "bytes_per_second"):
             if counter in b:
-                rates[(name, counter)] = max(rates.get((name, counter), 0.0), float(b[counter]))
-    return rates
+                rates[(name, counter)] = float(b[counter])
 
 
 def series_of(rates, counter, patterns):
@@ -102,10 +102,12 @@ def panel_svg(x0, y0, w, h, title, ylabel, series):
 
 
 def main(argv):
-    if len(argv) != 3:
+    if len(argv) < 3:
         sys.stderr.write(__doc__)
         return 2
-    rates = load(argv[1])
+    rates = {}
+    for path in argv[1:-1]:
+        load(path, rates)
     w, h, gap = 360, 260, 90
     width = len(PANELS) * (w + gap) + 40
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h + 110}" '
@@ -116,7 +118,7 @@ def main(argv):
     parts.append(f'<text x="{width / 2}" y="{h + 95}" text-anchor="middle" font-size="11">'
                  f'one thread; x: n (log scale); dashed: peers measured in the same run</text>')
     parts.append("</svg>")
-    with open(argv[2], "w") as f:
+    with open(argv[-1], "w") as f:
         f.write("\n".join(parts) + "\n")
     return 0
 

@@ -62,11 +62,13 @@ void sgemm(benchmark::State& state, gemm_shape s) {
 }  // namespace
 
 void register_peer_onednn() {
-  // libgomp reads OMP_NUM_THREADS when it is loaded, before main() sets it:
-  // hand the value to the OpenMP runtime oneDNN uses, if there is one.
-  if (const char* n = std::getenv("OMP_NUM_THREADS"); n != nullptr && std::atoi(n) > 0)
-    if (void* f = dlsym(RTLD_DEFAULT, "omp_set_num_threads"); f != nullptr)
-      reinterpret_cast<void (*)(int)>(f)(std::atoi(n));
+  // One thread unless OMP_NUM_THREADS says otherwise: hand the count to the
+  // OpenMP runtime oneDNN was built with (libgomp on Debian), if there is one.
+  int threads = 1;
+  if (const char* n = std::getenv("OMP_NUM_THREADS"); n != nullptr && std::atoi(n) > 0) threads = std::atoi(n);
+  if (void* f = dlsym(RTLD_DEFAULT, "omp_set_num_threads"); f != nullptr)
+    reinterpret_cast<void (*)(int)>(f)(threads);
+  benchmark::AddCustomContext("onednn_threads", std::to_string(threads));
   for (const gemm_shape& s : int_gemm_shapes())
     benchmark::RegisterBenchmark(("peer/onednn/gemm_u8s8s32/" + s.name()).c_str(),
                                  [s](benchmark::State& st) { gemm_u8s8s32(st, s); })
