@@ -116,7 +116,7 @@ def main(argv):
     for i, (title, ylabel, counter, patterns) in enumerate(PANELS):
         parts += panel_svg(70 + i * (w + gap), 40, w, h, title, ylabel, series_of(rates, counter, patterns))
     parts.append(f'<text x="{width / 2}" y="{h + 95}" text-anchor="middle" font-size="11">'
-                 f'one thread; x: n (log scale); dashed: peers measured in the same run</text>')
+                 f'one thread; x: n (log scale); dashed: peers (runs and commands: docs/benchmarks.md)</text>')
     parts.append("</svg>")
     with open(argv[-1], "w") as f:
         f.write("\n".join(parts) + "\n")
