@@ -218,6 +218,7 @@ inline sgemm_macro_fn sgemm_macro_for(isa which) {
 // contiguously in storage, element by element otherwise.
 template <class V>
 void decode_run(const V& x, std::size_t i, std::size_t p0, std::size_t kc, float* out, isa which) {
+  if (kc == 0) return;  // K = 0: nothing to read (x may have no column p0)
   if constexpr (is_block_matrix_view_v<V>) {
     using BF = typename V::format;
     constexpr std::size_t B = BF::block_size;
