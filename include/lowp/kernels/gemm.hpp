@@ -70,14 +70,6 @@ void pack_col_panels(const V& b, std::size_t p0, std::size_t kc, std::size_t j0,
   pack_row_panels<NR>(b.transposed(), j0, nc, p0, kc, dst);
 }
 
-// Depth of a packed panel: a multiple of every block size along K, so block
-// operands are decoded in whole blocks.
-template <class V>
-constexpr std::size_t k_granule() {
-  if constexpr (is_block_matrix_view_v<V>) return V::format::block_size;
-  else return 1;
-}
-
 // Portable blocked engine; the per-ISA micro-kernels plug in at micro_tile.
 template <class Acc, class VA, class VB, class TC>
 struct blocked_gemm {

@@ -281,14 +281,6 @@ void pack_panels(const V& x, std::size_t R, std::size_t i0, std::size_t rows, st
   }
 }
 
-// Depth of a packed panel: a multiple of every block size along K so block
-// operands decode whole blocks.
-template <class V>
-constexpr std::size_t k_granule_of() {
-  if constexpr (is_block_matrix_view_v<V>) return V::format::block_size;
-  else return 1;
-}
-
 template <class VA, class VB>
 bool try_float_gemm(float alpha, const VA& a, const VB& b, float beta, matrix_view<float> c, isa which) {
   const sgemm_macro_fn macro = sgemm_macro_for(which);
@@ -299,7 +291,7 @@ bool try_float_gemm(float alpha, const VA& a, const VB& b, float beta, matrix_vi
   const std::size_t MR = tile.mr, NR = tile.nr;
   // Blocking for 32-48 KiB L1, >= 512 KiB L2: a KC x NR B micro-panel takes
   // 24-48 KiB, an MC x KC A block about 220-300 KiB, NC x KC of B 6-12 MiB.
-  constexpr std::size_t granule = std::lcm(k_granule_of<VA>(), k_granule_of<VB>());
+  constexpr std::size_t granule = std::lcm(lowp::detail::k_granule<VA>(), lowp::detail::k_granule<VB>());
   constexpr std::size_t KC = granule >= 384 ? granule : (384 / granule) * granule;
   const std::size_t MC = MR * (144 / MR), NC = NR * (4096 / NR);
   std::vector<float> bpack, apack, run;

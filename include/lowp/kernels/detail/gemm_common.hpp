@@ -63,6 +63,14 @@ void check_gemm_args(const char* fn, const VA& a, const VB& b, const matrix_view
   if (overlaps(c, b)) fail(std::string(fn) + ": C overlaps B");
 }
 
+// Depth granule of packed panels: a multiple of every block size along K, so
+// block operands are decoded in whole blocks.
+template <class V>
+constexpr std::size_t k_granule() {
+  if constexpr (is_block_matrix_view_v<V>) return V::format::block_size;
+  else return 1;
+}
+
 template <class Acc, class T>
 constexpr Acc load_element(const T& x) {
   if constexpr (std::is_integral_v<Acc>) return Acc(std::int32_t(element_integer(x)));
