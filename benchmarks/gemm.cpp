@@ -30,23 +30,30 @@ namespace lowp_bench {
 
 namespace {
 
-void float_gemm(benchmark::State& state, gemm_shape s, lowp::isa which) {
-  aligned_buffer<float> a(s.m * s.k), b(s.k * s.n), c(s.m * s.n);
-  fill_gaussian(a.span(), 1);
-  fill_gaussian(b.span(), 2);
-  const lowp::matrix_view<const float> av(a.data(), s.m, s.k), bv(b.data(), s.k, s.n);
+// Times C = A * B (float32 C, m x n) on `which`; counter FLOPS.
+template <class VA, class VB>
+void run_gemm(benchmark::State& state, const gemm_shape& s, lowp::isa which, const VA& a, const VB& b) {
+  aligned_buffer<float> c(s.m * s.n);
   for (auto _ : state) {
-    lowp::gemm(1.0f, av, bv, 0.0f, lowp::matrix_view<float>(c.data(), s.m, s.n), which);
+    lowp::gemm(1.0f, a, b, 0.0f, lowp::matrix_view<float>(c.data(), s.m, s.n), which);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
   set_flops(state, s);
 }
 
+void float_gemm(benchmark::State& state, gemm_shape s, lowp::isa which) {
+  aligned_buffer<float> a(s.m * s.k), b(s.k * s.n);
+  fill_gaussian(a.span(), 1);
+  fill_gaussian(b.span(), 2);
+  const lowp::matrix_view<const float> av(a.data(), s.m, s.k), bv(b.data(), s.k, s.n);
+  run_gemm(state, s, which, av, bv);
+}
+
 // Weights of a scalar format T, stored N x K (packed when narrower than a byte).
 template <class T>
 void scalar_weight_gemm(benchmark::State& state, gemm_shape s, lowp::isa which) {
-  aligned_buffer<float> a(s.m * s.k), w(s.n * s.k), c(s.m * s.n);
+  aligned_buffer<float> a(s.m * s.k), w(s.n * s.k);
   fill_gaussian(a.span(), 1);
   fill_gaussian(w.span(), 2);
   aligned_buffer<std::uint8_t> wq(lowp::packed_bytes<T>(s.n * s.k));
@@ -54,17 +61,12 @@ void scalar_weight_gemm(benchmark::State& state, gemm_shape s, lowp::isa which) 
   using storage = std::conditional_t<lowp::detail::is_packed_v<T>, const std::uint8_t*, const T*>;
   const lowp::matrix_view<const T> wv(reinterpret_cast<storage>(wq.data()), s.n, s.k);
   const lowp::matrix_view<const float> av(a.data(), s.m, s.k);
-  for (auto _ : state) {
-    lowp::gemm(1.0f, av, wv.transposed(), 0.0f, lowp::matrix_view<float>(c.data(), s.m, s.n), which);
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  set_flops(state, s);
+  run_gemm(state, s, which, av, wv.transposed());
 }
 
 template <class BF>
 void block_weight_gemm(benchmark::State& state, gemm_shape s, lowp::isa which) {
-  aligned_buffer<float> a(s.m * s.k), w(s.n * s.k), c(s.m * s.n);
+  aligned_buffer<float> a(s.m * s.k), w(s.n * s.k);
   fill_gaussian(a.span(), 1);
   fill_gaussian(w.span(), 2);
   const std::vector<std::uint8_t> raw =
@@ -72,28 +74,18 @@ void block_weight_gemm(benchmark::State& state, gemm_shape s, lowp::isa which) {
   const lowp::block_matrix_view<BF> wv(raw.data() + BF::tensor_header_bytes, s.n, s.k, lowp::padding::none,
                                        lowp::reference::stored_tensor_scale<BF>(raw));
   const lowp::matrix_view<const float> av(a.data(), s.m, s.k);
-  for (auto _ : state) {
-    lowp::gemm(1.0f, av, wv.transposed(), 0.0f, lowp::matrix_view<float>(c.data(), s.m, s.n), which);
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  set_flops(state, s);
+  run_gemm(state, s, which, av, wv.transposed());
 }
 
 void fp8_gemm(benchmark::State& state, gemm_shape s, lowp::isa which) {
   using T = lowp::float8_e4m3fn;
-  aligned_buffer<float> x(s.m * s.k + s.k * s.n), c(s.m * s.n);
+  aligned_buffer<float> x(s.m * s.k + s.k * s.n);
   fill_gaussian(x.span(), 5);
   std::vector<T> a(s.m * s.k), b(s.k * s.n);
   for (std::size_t i = 0; i < a.size(); ++i) a[i] = T(x.data()[i]);
   for (std::size_t i = 0; i < b.size(); ++i) b[i] = T(x.data()[a.size() + i]);
   const lowp::matrix_view<const T> av(a.data(), s.m, s.k), bv(b.data(), s.k, s.n);
-  for (auto _ : state) {
-    lowp::gemm(1.0f, av, bv, 0.0f, lowp::matrix_view<float>(c.data(), s.m, s.n), which);
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  set_flops(state, s);
+  run_gemm(state, s, which, av, bv);
 }
 
 }  // namespace
