@@ -177,6 +177,20 @@ TEST_CASE("gemm integer fast path: packed and intn operands exact on every ISA",
   check_shapes<lowp::uint2, std::int8_t>(false);
 }
 
+// The vector panel packing (8-bit operands with depths contiguous, or rows
+// contiguous in whole panels) against element-by-element packing: every depth
+// tail of its 8-depth steps, odd depths, whole and partial panels of every
+// tile shape (MR 4, 12; NR 24, 32), each layout of each operand.
+TEST_CASE("gemm integer fast path: vector panel packing, every depth tail and layout", "[gemm][gemm_int8]") {
+  std::uint32_t seed = 500;
+  for (std::size_t k : {1, 2, 3, 7, 8, 9, 15, 16, 17, 30, 511, 512, 514, 1033})
+    for (layout la : {layout::row_major, layout::col_major, layout::sub_view})
+      for (layout lb : {layout::row_major, layout::col_major, layout::strided}) {
+        check_all<std::uint8_t, std::int8_t>({24, 96, k, la, lb, 1, 0}, seed++);
+        check_all<std::int8_t, std::uint8_t>({13, 41, k, la, lb, -1, 2}, seed++);
+      }
+}
+
 TEST_CASE("gemm integer fast path: N crosses the column block", "[gemm][gemm_int8]") {
   check_all<std::uint8_t, std::int8_t>({5, 4100, 3, layout::row_major, layout::row_major, 1, 1}, 99);
   check_all<std::int8_t, std::int8_t>({3, 4099, 5, layout::row_major, layout::col_major, 2, 0}, 98);

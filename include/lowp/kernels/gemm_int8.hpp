@@ -61,6 +61,17 @@ struct igemm_block {
   bool vnni = true;                    // AVX-512: use VPDPWSSD where the CPU has it
 };
 
+// One panel of an 8-bit operand to pack (igemm_pack): rows x kc elements at
+// src with strides rs, cs (in elements), into the panel layout above with mr
+// rows, zero partner for an odd kc.
+struct igemm_pack_job {
+  const void* src = nullptr;
+  std::size_t rs = 0, cs = 0;
+  bool is_signed = false;
+  std::size_t mr = 0, rows = 0, kc = 0;
+  std::int16_t* dst = nullptr;
+};
+
 // Register tile (MR x NR) and cache blocks (MC rows, KC depths, NC columns)
 // per ISA. KC: a B micro-panel (KC x NR 16-bit) stays in L1 while A
 // micro-panels stream from L2; MC x KC of A fits L2; KC x NC of B fits the
@@ -80,10 +91,14 @@ constexpr igemm_shape igemm_shape_of(isa i) {
 
 // The integer GEMM micro-kernels of one architecture (Arch =
 // simd::arch_t<isa>), instantiated per ISA: block() computes one igemm_block
-// with the tile shape igemm_shape_of(isa of Arch).
+// with the tile shape igemm_shape_of(isa of Arch). pack() packs one panel of
+// an 8-bit operand and returns true, or returns false (nothing written) for
+// layouts it has no vector code for.
 struct int8_gemm_kernel {
   template <class Arch>
   static void block(Arch, const igemm_block& blk);
+  template <class Arch>
+  static bool pack(Arch, const igemm_pack_job& job);
 };
 
 namespace detail {
@@ -136,8 +151,9 @@ void igemm_block_portable(const igemm_block& blk) {
 
 // ---- explicit instantiations -------------------------------------------------
 
-#define LOWP_DETAIL_INT8_GEMM_INSTANCES(PREFIX, ARCH) \
-  PREFIX template void ::lowp::kernels::int8_gemm_kernel::block<ARCH>(ARCH, const ::lowp::kernels::igemm_block&);
+#define LOWP_DETAIL_INT8_GEMM_INSTANCES(PREFIX, ARCH)                                                              \
+  PREFIX template void ::lowp::kernels::int8_gemm_kernel::block<ARCH>(ARCH, const ::lowp::kernels::igemm_block&); \
+  PREFIX template bool ::lowp::kernels::int8_gemm_kernel::pack<ARCH>(ARCH, const ::lowp::kernels::igemm_pack_job&);
 #define LOWP_DETAIL_INT8_GEMM_DEFINE(ARCH) LOWP_DETAIL_INT8_GEMM_INSTANCES(, ARCH)
 
 #if defined(LOWP_ISA_SCALAR) && LOWP_ISA_SCALAR
@@ -226,7 +242,29 @@ void int8_gemm_kernel::block(Arch, const igemm_block& blk) {
   }
 }
 
+template <class Arch>
+bool int8_gemm_kernel::pack(Arch, const igemm_pack_job& job) {
+#if LOWP_DETAIL_IGEMM_AVX2 || LOWP_DETAIL_IGEMM_AVX512BW
+  if constexpr (std::is_same_v<Arch, simd::arch_t<isa::avx2>> || std::is_same_v<Arch, simd::arch_t<isa::avx512bw>>)
+    return simd::avx2_igemm::pack(job);
+#endif
+  (void)job;
+  return false;
+}
+
 namespace detail {
+
+inline bool igemm_pack_on(isa which, const igemm_pack_job& job) {
+  switch (which) {
+#if LOWP_ISA_AVX2
+    case isa::avx2: return int8_gemm_kernel::pack<simd::arch_t<isa::avx2>>({}, job);
+#endif
+#if LOWP_ISA_AVX512BW
+    case isa::avx512bw: return int8_gemm_kernel::pack<simd::arch_t<isa::avx512bw>>({}, job);
+#endif
+    default: return false;
+  }
+}
 
 inline void igemm_block_on(isa which, const igemm_block& blk) {
   switch (which) {
@@ -272,22 +310,31 @@ struct igemm_buffer {
   }
 };
 
+// The packing buffers of this thread (0: A, 1: B), kept from call to call:
+// a B block is up to NC x KC 16-bit values (4 MiB on AVX2), and allocating
+// it per call made every call page-fault its way through fresh memory.
+inline igemm_buffer& igemm_thread_buffer(int which) {
+  thread_local igemm_buffer buffers[2];
+  return buffers[which];
+}
+
 // Packs rows [i0, i0 + mc) x depths [p0, p0 + kc) of `a` into MR-row panels of
 // depth pairs (the layout at the top of this file), zero-padded to whole
 // panels and an even depth. B is packed as its transpose (columns as rows).
 template <class T>
 void igemm_pack(matrix_view<const T> a, std::size_t mr, std::size_t i0, std::size_t mc, std::size_t p0,
-                std::size_t kc, std::int16_t* dst) {
+                std::size_t kc, std::int16_t* dst, isa which) {
   const std::size_t kp = (kc + 1) / 2;
   const std::size_t panels = (mc + mr - 1) / mr;
   for (std::size_t q = 0; q < panels; ++q) {
     std::int16_t* const out = dst + q * kp * mr * 2;
     const std::size_t rows = std::min(mr, mc - q * mr);
-    if (rows < mr || kc % 2 != 0) std::fill(out, out + kp * mr * 2, std::int16_t(0));
     const std::size_t r0 = i0 + q * mr;
     if constexpr (std::is_same_v<T, std::int8_t> || std::is_same_v<T, std::uint8_t>) {
       const T* const base = a.data() + a.offset(r0, p0);
       const std::size_t rs = a.row_stride(), cs = a.col_stride();
+      if (kc > 0 && igemm_pack_on(which, {base, rs, cs, std::is_signed_v<T>, mr, rows, kc, out})) continue;
+      if (rows < mr || kc % 2 != 0) std::fill(out, out + kp * mr * 2, std::int16_t(0));
       if (cs == 1) {  // depths contiguous: one row at a time
         for (std::size_t r = 0; r < rows; ++r) {
           const T* src = base + r * rs;
@@ -309,6 +356,7 @@ void igemm_pack(matrix_view<const T> a, std::size_t mr, std::size_t i0, std::siz
           for (std::size_t k = 0; k < kc; ++k) out[((k / 2) * mr + r) * 2 + k % 2] = base[r * rs + k * cs];
       }
     } else {
+      if (rows < mr || kc % 2 != 0) std::fill(out, out + kp * mr * 2, std::int16_t(0));
       for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t k = 0; k < kc; ++k)
           out[((k / 2) * mr + r) * 2 + k % 2] = std::int16_t(element_integer(T(a(r0 + r, p0 + k))));
@@ -332,9 +380,8 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
   const igemm_shape sh = igemm_shape_of(which);
   const std::size_t KC = sh.kc, MC = std::min(sh.mc, (M + sh.mr - 1) / sh.mr * sh.mr),
                     NC = std::min(sh.nc, (N + sh.nr - 1) / sh.nr * sh.nr);
-  igemm_buffer abuf, bbuf;
-  std::int16_t* const ap = abuf.reserve(MC * (KC + 1));
-  std::int16_t* const bp = bbuf.reserve(NC * (KC + 1));
+  std::int16_t* const ap = igemm_thread_buffer(0).reserve(MC * (KC + 1));
+  std::int16_t* const bp = igemm_thread_buffer(1).reserve(NC * (KC + 1));
   const matrix_view<const TB> bt = b.transposed();
   igemm_block blk;
   blk.a = ap;
@@ -347,11 +394,11 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
     const std::size_t nc = std::min(NC, N - j0);
     for (std::size_t p0 = 0; p0 == 0 || p0 < K; p0 += KC) {
       const std::size_t kc = std::min(KC, K - p0);
-      igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp);
+      igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp, which);
       const bool first = p0 == 0;
       for (std::size_t i0 = 0; i0 < M; i0 += MC) {
         const std::size_t mc = std::min(MC, M - i0);
-        igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap);
+        igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which);
         blk.mc = mc;
         blk.nc = nc;
         blk.kp = (kc + 1) / 2;

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #if defined(__GNUC__) || defined(__clang__)
 #include <cpuid.h>
@@ -74,6 +75,19 @@ inline void store(const __m256i (&acc)[MR][NV], std::int32_t* c, std::size_t m, 
   kernels::detail::igemm_store_tile<tag>(t, NR, m, n, blk, c);
 }
 
+// The tile's rows of C are requested at the start of its depth loop, which
+// runs long enough (kp pairs, ~6 cycles each) to hide a miss to memory: C is
+// read back and written once per depth block, and the walk down a panel of C
+// in steps of MR rows is not a pattern hardware prefetchers follow.
+inline void prefetch_c(const std::int32_t* c, std::size_t m, std::size_t n, const kernels::igemm_block& blk) {
+  if (blk.c_cs != 1) return;
+  for (std::size_t r = 0; r < m; ++r) {
+    const char* row = reinterpret_cast<const char*>(c + r * blk.c_rs);
+    for (std::size_t off = 0; off < 4 * n; off += 64) _mm_prefetch(row + off, _MM_HINT_T0);
+    _mm_prefetch(row + 4 * n - 1, _MM_HINT_T0);
+  }
+}
+
 // One tile, m x n (m <= MR, n <= NR) valid entries at c, with the
 // multiply-accumulate step OP(acc, a, b); named accumulators keep all twelve
 // in registers.
@@ -85,6 +99,7 @@ inline void store(const __m256i (&acc)[MR][NV], std::int32_t* c, std::size_t m, 
 #define LOWP_DETAIL_IGEMM_256_TILE(OP)                                                                            \
   __m256i c00 = _mm256_setzero_si256(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00,         \
           c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;                                                  \
+  prefetch_c(c, m, n, blk);                                                                                       \
   for (std::size_t p = 0; p < kp; ++p, a += 2 * MR, b += 2 * NR) {                                                \
     const __m256i b0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(b));                                    \
     const __m256i b1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(b + 16));                               \
@@ -155,6 +170,83 @@ void block_with(const kernels::igemm_block& blk) {
 inline void block(const kernels::igemm_block& blk) {
   if (blk.vnni && has_avx_vnni()) block_with<true>(blk);
   else block_with<false>(blk);
+}
+
+// Panel packing of 8-bit operands (the layout of gemm_int8.hpp), for the two
+// layouts GEMM operands come in; anything else returns false and the caller
+// packs element by element.
+//   Depths contiguous (cs == 1; row-major A, column-major B): four rows x eight
+//   depths at a time, each row widened to four 32-bit depth pairs, then a
+//   4 x 4 transpose of pairs (PUNPCK{L,H}DQ, PUNPCK{L,H}QDQ) gives one
+//   16-byte store per depth pair.
+//   Rows contiguous (rs == 1; the transposed view of a row-major B): two
+//   depths of eight rows interleaved byte by byte (PUNPCKLBW) and widened
+//   give eight rows' pairs, one 32-byte store.
+template <bool Signed>
+inline __m128i widen8(__m128i x) {
+  if constexpr (Signed) return _mm_cvtepi8_epi16(x);
+  else return _mm_cvtepu8_epi16(x);
+}
+template <bool Signed>
+inline __m256i widen16(__m128i x) {
+  if constexpr (Signed) return _mm256_cvtepi8_epi16(x);
+  else return _mm256_cvtepu8_epi16(x);
+}
+
+template <bool Signed>
+bool pack_bytes(const kernels::igemm_pack_job& job) {
+  using byte = std::conditional_t<Signed, std::int8_t, std::uint8_t>;
+  const auto* const base = static_cast<const byte*>(job.src);
+  const std::size_t mr = job.mr, kc = job.kc;
+  std::int16_t* const out = job.dst;
+  if (job.rows != mr) return false;
+  if (job.cs == 1 && mr % 4 == 0) {
+    for (std::size_t r0 = 0; r0 < mr; r0 += 4) {
+      const byte* const s0 = base + r0 * job.rs;
+      const byte* const s1 = s0 + job.rs;
+      const byte* const s2 = s1 + job.rs;
+      const byte* const s3 = s2 + job.rs;
+      std::size_t k = 0;
+      for (; k + 8 <= kc; k += 8) {
+        const __m128i x0 = widen8<Signed>(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(s0 + k)));
+        const __m128i x1 = widen8<Signed>(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(s1 + k)));
+        const __m128i x2 = widen8<Signed>(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(s2 + k)));
+        const __m128i x3 = widen8<Signed>(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(s3 + k)));
+        const __m128i t0 = _mm_unpacklo_epi32(x0, x1), t1 = _mm_unpacklo_epi32(x2, x3);
+        const __m128i t2 = _mm_unpackhi_epi32(x0, x1), t3 = _mm_unpackhi_epi32(x2, x3);
+        std::int16_t* const o = out + ((k / 2) * mr + r0) * 2;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o), _mm_unpacklo_epi64(t0, t1));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 2 * mr), _mm_unpackhi_epi64(t0, t1));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 4 * mr), _mm_unpacklo_epi64(t2, t3));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 6 * mr), _mm_unpackhi_epi64(t2, t3));
+      }
+      for (std::size_t r = 0; r < 4; ++r) {
+        const byte* const src = base + (r0 + r) * job.rs;
+        for (std::size_t q = k; q < kc; ++q) out[((q / 2) * mr + r0 + r) * 2 + q % 2] = src[q];
+        if (kc % 2 != 0) out[((kc / 2) * mr + r0 + r) * 2 + 1] = 0;
+      }
+    }
+    return true;
+  }
+  if (job.rs == 1 && mr % 8 == 0) {
+    const __m128i zero = _mm_setzero_si128();
+    for (std::size_t k = 0; k < kc; k += 2) {
+      const byte* const s0 = base + k * job.cs;
+      std::int16_t* const o = out + (k / 2) * mr * 2;
+      for (std::size_t c = 0; c < mr; c += 8) {
+        const __m128i lo = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(s0 + c));
+        const __m128i hi =
+            k + 1 < kc ? _mm_loadl_epi64(reinterpret_cast<const __m128i*>(s0 + job.cs + c)) : zero;
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 2 * c), widen16<Signed>(_mm_unpacklo_epi8(lo, hi)));
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
+inline bool pack(const kernels::igemm_pack_job& job) {
+  return job.is_signed ? pack_bytes<true>(job) : pack_bytes<false>(job);
 }
 
 }  // namespace LOWP_DETAIL_IGEMM_AVX2_NS
