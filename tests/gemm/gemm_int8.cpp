@@ -181,7 +181,7 @@ TEST_CASE("gemm integer fast path: packed and intn operands exact on every ISA",
 // contiguous in whole panels) against element-by-element packing: every depth
 // tail of its 8-depth steps, odd depths, whole and partial panels of every
 // tile shape (MR 4, 12; NR 24, 32), each layout of each operand.
-TEST_CASE("gemm integer fast path: vector panel packing, every depth tail and layout", "[gemm][gemm_int8]") {
+TEST_CASE("gemm integer fast path: vector panel packing for every depth tail and layout", "[gemm][gemm_int8]") {
   std::uint32_t seed = 500;
   for (std::size_t k : {1, 2, 3, 7, 8, 9, 15, 16, 17, 30, 511, 512, 514, 1033})
     for (layout la : {layout::row_major, layout::col_major, layout::sub_view})

@@ -31,6 +31,17 @@
 // tables, Zen 3/4): widening costs memory for the panels, not multiplier
 // throughput.
 //
+// Where the CPU has AVX-VNNI or AVX512-VNNI, uint8 x int8 (the u8s8s32 case
+// of inference) is packed as bytes instead, four consecutive depths per
+// 32-bit lane:
+//   A panel: a[((p * MR) + r) * 4 + t] = A(row r, depth 4p + t)   (uint8)
+//   B panel: b[((p * NR) + s) * 4 + t] = B(depth 4p + t, column s) (int8)
+// and VPDPBUSD adds the four exact products of each lane into int32 with no
+// intermediate saturation (Intel SDM vol. 2, VPDPBUSD; the S form saturates,
+// this one wraps): the same sums, the same wrapping, twice the products per
+// instruction of VPDPWSSD on pairs and half the panel bytes. The quad panels
+// have the pair panels' strides in bytes, so the tiles walk both.
+//
 // Zero-padded panels make tails of any shape run the full micro-kernel; only
 // the valid part of a tile is written back. An odd K gets a zero partner.
 
@@ -58,7 +69,8 @@ struct igemm_block {
   std::size_t c_rs = 0, c_cs = 0;      // C strides in elements
   std::uint32_t alpha = 1, beta = 0;   // C <- alpha * sum + beta * C (mod 2^32)
   bool read_c = false;                 // false: C <- alpha * sum, C not read
-  bool vnni = true;                    // AVX-512: use VPDPWSSD where the CPU has it
+  bool vnni = true;                    // use VPDPWSSD where the CPU has it
+  bool quads = false;                  // a, b hold uint8 x int8 depth quads (below), kp quads
 };
 
 // One panel of an 8-bit operand to pack (igemm_pack): rows x kc elements at
@@ -68,6 +80,7 @@ struct igemm_pack_job {
   const void* src = nullptr;
   std::size_t rs = 0, cs = 0;
   bool is_signed = false;
+  bool quads = false;  // byte quad panels (uint8 x int8 on VNNI) instead of 16-bit pairs
   std::size_t mr = 0, rows = 0, kc = 0;
   std::int16_t* dst = nullptr;
 };
@@ -99,6 +112,9 @@ struct int8_gemm_kernel {
   static void block(Arch, const igemm_block& blk);
   template <class Arch>
   static bool pack(Arch, const igemm_pack_job& job);
+  // Whether block() takes uint8 x int8 quad panels on this CPU.
+  template <class Arch>
+  static bool quads(Arch);
 };
 
 namespace detail {
@@ -153,7 +169,8 @@ void igemm_block_portable(const igemm_block& blk) {
 
 #define LOWP_DETAIL_INT8_GEMM_INSTANCES(PREFIX, ARCH)                                                              \
   PREFIX template void ::lowp::kernels::int8_gemm_kernel::block<ARCH>(ARCH, const ::lowp::kernels::igemm_block&); \
-  PREFIX template bool ::lowp::kernels::int8_gemm_kernel::pack<ARCH>(ARCH, const ::lowp::kernels::igemm_pack_job&);
+  PREFIX template bool ::lowp::kernels::int8_gemm_kernel::pack<ARCH>(ARCH, const ::lowp::kernels::igemm_pack_job&); \
+  PREFIX template bool ::lowp::kernels::int8_gemm_kernel::quads<ARCH>(ARCH);
 #define LOWP_DETAIL_INT8_GEMM_DEFINE(ARCH) LOWP_DETAIL_INT8_GEMM_INSTANCES(, ARCH)
 
 #if defined(LOWP_ISA_SCALAR) && LOWP_ISA_SCALAR
@@ -252,6 +269,17 @@ bool int8_gemm_kernel::pack(Arch, const igemm_pack_job& job) {
   return false;
 }
 
+template <class Arch>
+bool int8_gemm_kernel::quads(Arch) {
+#if LOWP_DETAIL_IGEMM_AVX512BW
+  if constexpr (std::is_same_v<Arch, simd::arch_t<isa::avx512bw>>) return simd::avx512bw_igemm::quads();
+#endif
+#if LOWP_DETAIL_IGEMM_AVX2
+  if constexpr (std::is_same_v<Arch, simd::arch_t<isa::avx2>>) return simd::avx2_igemm::quads();
+#endif
+  return false;
+}
+
 namespace detail {
 
 inline bool igemm_pack_on(isa which, const igemm_pack_job& job) {
@@ -261,6 +289,18 @@ inline bool igemm_pack_on(isa which, const igemm_pack_job& job) {
 #endif
 #if LOWP_ISA_AVX512BW
     case isa::avx512bw: return int8_gemm_kernel::pack<simd::arch_t<isa::avx512bw>>({}, job);
+#endif
+    default: return false;
+  }
+}
+
+inline bool igemm_quads_on(isa which) {
+  switch (which) {
+#if LOWP_ISA_AVX2
+    case isa::avx2: return int8_gemm_kernel::quads<simd::arch_t<isa::avx2>>({});
+#endif
+#if LOWP_ISA_AVX512BW
+    case isa::avx512bw: return int8_gemm_kernel::quads<simd::arch_t<isa::avx512bw>>({});
 #endif
     default: return false;
   }
@@ -333,7 +373,7 @@ void igemm_pack(matrix_view<const T> a, std::size_t mr, std::size_t i0, std::siz
     if constexpr (std::is_same_v<T, std::int8_t> || std::is_same_v<T, std::uint8_t>) {
       const T* const base = a.data() + a.offset(r0, p0);
       const std::size_t rs = a.row_stride(), cs = a.col_stride();
-      if (kc > 0 && igemm_pack_on(which, {base, rs, cs, std::is_signed_v<T>, mr, rows, kc, out})) continue;
+      if (kc > 0 && igemm_pack_on(which, {base, rs, cs, std::is_signed_v<T>, false, mr, rows, kc, out})) continue;
       if (rows < mr || kc % 2 != 0) std::fill(out, out + kp * mr * 2, std::int16_t(0));
       if (cs == 1) {  // depths contiguous: one row at a time
         for (std::size_t r = 0; r < rows; ++r) {
@@ -364,6 +404,29 @@ void igemm_pack(matrix_view<const T> a, std::size_t mr, std::size_t i0, std::siz
   }
 }
 
+// The same for byte quad panels (uint8 or int8 bytes as they are, zero
+// depths past kc).
+template <class T>
+void igemm_pack_quads(matrix_view<const T> a, std::size_t mr, std::size_t i0, std::size_t mc, std::size_t p0,
+                      std::size_t kc, std::uint8_t* dst, isa which) {
+  static_assert(sizeof(T) == 1);
+  const std::size_t kq = (kc + 3) / 4;
+  const std::size_t panels = (mc + mr - 1) / mr;
+  for (std::size_t q = 0; q < panels; ++q) {
+    std::uint8_t* const out = dst + q * kq * mr * 4;
+    const std::size_t rows = std::min(mr, mc - q * mr);
+    const std::size_t r0 = i0 + q * mr;
+    const T* const base = a.data() + a.offset(r0, p0);
+    const std::size_t rs = a.row_stride(), cs = a.col_stride();
+    igemm_pack_job job{base, rs, cs, std::is_signed_v<T>, true, mr, rows, kc, reinterpret_cast<std::int16_t*>(out)};
+    if (kc > 0 && igemm_pack_on(which, job)) continue;
+    std::fill(out, out + kq * mr * 4, std::uint8_t(0));
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t k = 0; k < kc; ++k)
+        out[((k / 4) * mr + r) * 4 + k % 4] = static_cast<std::uint8_t>(base[r * rs + k * cs]);
+  }
+}
+
 template <class VA, class VB>
 inline constexpr bool has_integer_gemm = false;
 template <class TA, class TB>
@@ -378,10 +441,13 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
   const std::size_t M = c.rows(), N = c.cols(), K = a.cols();
   if (M == 0 || N == 0) return;
   const igemm_shape sh = igemm_shape_of(which);
-  const std::size_t KC = sh.kc, MC = std::min(sh.mc, (M + sh.mr - 1) / sh.mr * sh.mr),
+  // uint8 x int8 on VNNI: byte quads, twice the depths in the same panel bytes.
+  constexpr bool u8s8 = std::is_same_v<TA, std::uint8_t> && std::is_same_v<TB, std::int8_t>;
+  const bool quads = u8s8 && igemm_allow_vnni() && igemm_quads_on(which);
+  const std::size_t KC = quads ? 2 * sh.kc : sh.kc, MC = std::min(sh.mc, (M + sh.mr - 1) / sh.mr * sh.mr),
                     NC = std::min(sh.nc, (N + sh.nr - 1) / sh.nr * sh.nr);
-  std::int16_t* const ap = igemm_thread_buffer(0).reserve(MC * (KC + 1));
-  std::int16_t* const bp = igemm_thread_buffer(1).reserve(NC * (KC + 1));
+  std::int16_t* const ap = igemm_thread_buffer(0).reserve(MC * (sh.kc + 2));
+  std::int16_t* const bp = igemm_thread_buffer(1).reserve(NC * (sh.kc + 2));
   const matrix_view<const TB> bt = b.transposed();
   igemm_block blk;
   blk.a = ap;
@@ -390,18 +456,29 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
   blk.c_cs = c.col_stride();
   blk.alpha = std::uint32_t(alpha);
   blk.vnni = igemm_allow_vnni();
+  blk.quads = quads;
   for (std::size_t j0 = 0; j0 < N; j0 += NC) {
     const std::size_t nc = std::min(NC, N - j0);
     for (std::size_t p0 = 0; p0 == 0 || p0 < K; p0 += KC) {
       const std::size_t kc = std::min(KC, K - p0);
-      igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp, which);
+      if constexpr (u8s8) {
+        if (quads) igemm_pack_quads<TB>(bt, sh.nr, j0, nc, p0, kc, reinterpret_cast<std::uint8_t*>(bp), which);
+        else igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp, which);
+      } else {
+        igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp, which);
+      }
       const bool first = p0 == 0;
       for (std::size_t i0 = 0; i0 < M; i0 += MC) {
         const std::size_t mc = std::min(MC, M - i0);
-        igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which);
+        if constexpr (u8s8) {
+          if (quads) igemm_pack_quads<TA>(a, sh.mr, i0, mc, p0, kc, reinterpret_cast<std::uint8_t*>(ap), which);
+          else igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which);
+        } else {
+          igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which);
+        }
         blk.mc = mc;
         blk.nc = nc;
-        blk.kp = (kc + 1) / 2;
+        blk.kp = quads ? (kc + 3) / 4 : (kc + 1) / 2;
         blk.c = c.data() + c.offset(i0, j0);
         // Later depth blocks add to C: alpha * (s1 + s2) = alpha * s1 + alpha * s2 (mod 2^32).
         blk.beta = first ? std::uint32_t(beta) : 1U;

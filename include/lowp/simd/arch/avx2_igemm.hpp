@@ -9,7 +9,8 @@
 // framework for rapidly instantiating BLAS functionality", TOMS 2015) it
 // issues four broadcasts per twelve multiplies instead of six.
 //
-// Where the CPU has AVX-VNNI, the same tile runs with VEX VPDPWSSD (below).
+// Where the CPU has AVX-VNNI, the same tile runs with VEX VPDPWSSD, and
+// uint8 x int8 runs on byte quads with VPDPBUSD (below).
 
 #if !defined(__AVX2__)
 #error "lowp/simd/arch/avx2_igemm.hpp needs -mavx2"
@@ -138,6 +139,20 @@ __attribute__((target("avxvnni"))) inline void tile_vnni(std::size_t kp, const s
                                                          const kernels::igemm_block& blk) {
   LOWP_DETAIL_IGEMM_256_TILE(dpwssd)
 }
+// uint8 x int8 depth quads (igemm_block::quads): VEX VPDPBUSD multiplies
+// unsigned by signed bytes and adds each group of four products to the int32
+// lane with no intermediate rounding or saturation (the non-S form wraps), so
+// it is exact where VPMADDUBSW is not. The quad panels have the pair panels'
+// byte strides (4 bytes per row or column per step), so the same tile body
+// walks them.
+__attribute__((target("avxvnni"))) inline __m256i dpbusd(__m256i acc, __m256i x, __m256i y) {
+  return _mm256_dpbusd_avx_epi32(acc, x, y);
+}
+__attribute__((target("avxvnni"))) inline void tile_quads(std::size_t kp, const std::int16_t* a,
+                                                          const std::int16_t* b, std::int32_t* c, std::size_t m,
+                                                          std::size_t n, const kernels::igemm_block& blk) {
+  LOWP_DETAIL_IGEMM_256_TILE(dpbusd)
+}
 #else
 #define LOWP_DETAIL_IGEMM_AVXVNNI 0
 inline bool has_avx_vnni() { return false; }
@@ -158,7 +173,8 @@ void block_with(const kernels::igemm_block& blk) {
       const std::size_t m = blk.mc - i < MR ? blk.mc - i : MR;
 #if LOWP_DETAIL_IGEMM_AVXVNNI
       if constexpr (Vnni) {
-        tile_vnni(blk.kp, a, b, c, m, n, blk);
+        if (blk.quads) tile_quads(blk.kp, a, b, c, m, n, blk);
+        else tile_vnni(blk.kp, a, b, c, m, n, blk);
         continue;
       }
 #endif
@@ -168,9 +184,12 @@ void block_with(const kernels::igemm_block& blk) {
 }
 
 inline void block(const kernels::igemm_block& blk) {
-  if (blk.vnni && has_avx_vnni()) block_with<true>(blk);
+  if ((blk.vnni || blk.quads) && has_avx_vnni()) block_with<true>(blk);
   else block_with<false>(blk);
 }
+
+// Whether block() takes uint8 x int8 quad panels on this CPU.
+inline bool quads() { return has_avx_vnni(); }
 
 // Panel packing of 8-bit operands (the layout of gemm_int8.hpp), for the two
 // layouts GEMM operands come in; anything else returns false and the caller
@@ -245,7 +264,59 @@ bool pack_bytes(const kernels::igemm_pack_job& job) {
   return false;
 }
 
+// Quad panels: bytes as they are, four depths of one row per 32-bit lane.
+// Depths contiguous: a 4 x 4 transpose of 32-bit quads per four rows and 16
+// depths; rows contiguous: two byte and one word interleave per four depths
+// of eight rows.
+inline bool pack_quads(const kernels::igemm_pack_job& job) {
+  const auto* const base = static_cast<const std::uint8_t*>(job.src);
+  const std::size_t mr = job.mr, kc = job.kc;
+  auto* const out = reinterpret_cast<std::uint8_t*>(job.dst);
+  if (job.rows != mr) return false;
+  if (job.cs == 1 && mr % 4 == 0) {
+    for (std::size_t r0 = 0; r0 < mr; r0 += 4) {
+      const std::uint8_t* const s0 = base + r0 * job.rs;
+      std::size_t k = 0;
+      for (; k + 16 <= kc; k += 16) {
+        const __m128i x0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s0 + k));
+        const __m128i x1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s0 + job.rs + k));
+        const __m128i x2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s0 + 2 * job.rs + k));
+        const __m128i x3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s0 + 3 * job.rs + k));
+        const __m128i t0 = _mm_unpacklo_epi32(x0, x1), t1 = _mm_unpacklo_epi32(x2, x3);
+        const __m128i t2 = _mm_unpackhi_epi32(x0, x1), t3 = _mm_unpackhi_epi32(x2, x3);
+        std::uint8_t* const o = out + ((k / 4) * mr + r0) * 4;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o), _mm_unpacklo_epi64(t0, t1));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 4 * mr), _mm_unpackhi_epi64(t0, t1));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 8 * mr), _mm_unpacklo_epi64(t2, t3));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 12 * mr), _mm_unpackhi_epi64(t2, t3));
+      }
+      const std::size_t kq = (kc + 3) / 4 * 4;
+      for (std::size_t r = 0; r < 4; ++r)
+        for (std::size_t q = k; q < kq; ++q)
+          out[((q / 4) * mr + r0 + r) * 4 + q % 4] = q < kc ? s0[r * job.rs + q] : std::uint8_t(0);
+    }
+    return true;
+  }
+  if (job.rs == 1 && mr % 8 == 0) {
+    const __m128i zero = _mm_setzero_si128();
+    for (std::size_t k = 0; k < kc; k += 4) {
+      std::uint8_t* const o = out + (k / 4) * mr * 4;
+      for (std::size_t c = 0; c < mr; c += 8) {
+        __m128i d[4];
+        for (std::size_t t = 0; t < 4; ++t)
+          d[t] = k + t < kc ? _mm_loadl_epi64(reinterpret_cast<const __m128i*>(base + (k + t) * job.cs + c)) : zero;
+        const __m128i u01 = _mm_unpacklo_epi8(d[0], d[1]), u23 = _mm_unpacklo_epi8(d[2], d[3]);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 4 * c), _mm_unpacklo_epi16(u01, u23));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 4 * c + 16), _mm_unpackhi_epi16(u01, u23));
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
 inline bool pack(const kernels::igemm_pack_job& job) {
+  if (job.quads) return pack_quads(job);
   return job.is_signed ? pack_bytes<true>(job) : pack_bytes<false>(job);
 }
 

@@ -9,7 +9,9 @@
 // Where the CPU has AVX512_VNNI (CPUID.(EAX=07H, ECX=0):ECX[bit 11], Intel SDM
 // vol. 2, VPDPWSSD), the same tile runs with VPDPWSSD, which is VPMADDWD and
 // VPADDD in one instruction with the same wrapping int32 result (no
-// saturation in the non-S form): bit-identical, half the micro-ops.
+// saturation in the non-S form): bit-identical, half the micro-ops; and
+// uint8 x int8 runs on byte quad panels with VPDPBUSD, 64 products per
+// instruction.
 
 #if !defined(__AVX512F__) || !defined(__AVX512BW__)
 #error "lowp/simd/arch/avx512bw_igemm.hpp needs -mavx512f -mavx512bw"
@@ -91,6 +93,7 @@ inline void store(const __m512i (&acc)[MR][2], std::int32_t* c, std::size_t m, s
           c3_0 = c0_0, c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0,           \
           c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0, c8_0 = c0_0, c8_1 = c0_0, c9_0 = c0_0, c9_1 = c0_0,           \
           c10_0 = c0_0, c10_1 = c0_0, c11_0 = c0_0, c11_1 = c0_0;                                             \
+  avx2_igemm::prefetch_c(c, m, n, blk);                                                                        \
   for (std::size_t p = 0; p < kp; ++p, a += 2 * MR, b += 2 * NR) {                                             \
     const __m512i b0 = _mm512_load_si512(b);                                                                   \
     const __m512i b1 = _mm512_load_si512(b + 32);                                                              \
@@ -122,6 +125,17 @@ __attribute__((target("avx512vnni"))) inline void tile_vnni(std::size_t kp, cons
                                                             std::size_t n, const kernels::igemm_block& blk) {
   LOWP_DETAIL_IGEMM_512_TILE(dpwssd)
 }
+// uint8 x int8 depth quads (igemm_block::quads): VPDPBUSD, four exact
+// unsigned x signed byte products added to each int32 lane, wrapping (see
+// avx2_igemm.hpp).
+__attribute__((target("avx512vnni"))) inline __m512i dpbusd(__m512i acc, __m512i x, __m512i y) {
+  return _mm512_dpbusd_epi32(acc, x, y);
+}
+__attribute__((target("avx512vnni"))) inline void tile_quads(std::size_t kp, const std::int16_t* a,
+                                                             const std::int16_t* b, std::int32_t* c, std::size_t m,
+                                                             std::size_t n, const kernels::igemm_block& blk) {
+  LOWP_DETAIL_IGEMM_512_TILE(dpbusd)
+}
 #else
 #define LOWP_DETAIL_IGEMM_VNNI 0
 #endif
@@ -142,7 +156,8 @@ void block_with(const kernels::igemm_block& blk) {
       const std::size_t m = blk.mc - i < MR ? blk.mc - i : MR;
 #if LOWP_DETAIL_IGEMM_VNNI
       if constexpr (Vnni) {
-        tile_vnni(blk.kp, a, b, c, m, n, blk);
+        if (blk.quads) tile_quads(blk.kp, a, b, c, m, n, blk);
+        else tile_vnni(blk.kp, a, b, c, m, n, blk);
         continue;
       }
 #endif
@@ -152,8 +167,11 @@ void block_with(const kernels::igemm_block& blk) {
 }
 
 inline void block(const kernels::igemm_block& blk) {
-  if (blk.vnni && has_vnni()) block_with<true>(blk);
+  if ((blk.vnni || blk.quads) && has_vnni()) block_with<true>(blk);
   else block_with<false>(blk);
 }
+
+// Whether block() takes uint8 x int8 quad panels on this CPU.
+inline bool quads() { return LOWP_DETAIL_IGEMM_VNNI && has_vnni(); }
 
 }  // namespace lowp::simd::avx512bw_igemm
