@@ -5,13 +5,19 @@
 //                          blocks (quantized once, outside the timed loop)
 //   <format>xint8_dynamic  the same with float32 x quantized per block of 32
 //                          inside the timed loop (gemv_options::quantize_x)
+//   <format>_r8xint8       the same weights repacked once, outside the timed
+//                          loop, into lowp::row_interleaved (8 rows
+//                          interleaved; "_r8" is ik_llama.cpp's suffix for
+//                          its 8-row repacked types, e.g. q4_0_r8)
+//   <format>_r8xint8_dynamic  the same with per-block dynamic quantization
 //   <format>xfloat32       weight-only: block weights x float32 x
 //   float32xfloat32        float32 weights, row-major
 // for N = K in gemv_sizes() on every available ISA; ISAs without their own
 // GEMV kernels (scalar, sse2, sse4_1, neon64) run only 1024 x 1024. Counter:
-// bytes_per_second = weight bytes per call (the raw block bytes, 4 N K for
-// float32). The block weights are random element bytes with in-range scales
-// (the kernels' speed does not depend on the values).
+// bytes_per_second = weight bytes per call (the raw block bytes, the same
+// for the interleaved layout when 8 divides N; 4 N K for float32). The
+// block weights are random element bytes with in-range scales (the
+// kernels' speed does not depend on the values).
 
 #include <cstdint>
 #include <random>
@@ -22,6 +28,7 @@
 
 #include <lowp/block/block_matrix_view.hpp>
 #include <lowp/block/formats.hpp>
+#include <lowp/block/row_interleaved.hpp>
 #include <lowp/container/matrix_view.hpp>
 #include <lowp/isa.hpp>
 #include <lowp/kernels/gemm.hpp>
@@ -77,6 +84,27 @@ void block_gemv(benchmark::State& state, std::size_t n, std::size_t k, activatio
   state.SetBytesProcessed(std::int64_t(state.iterations()) * std::int64_t(bytes));
 }
 
+template <class BF>
+void interleaved_gemv(benchmark::State& state, std::size_t n, std::size_t k, activations act, lowp::isa which) {
+  const std::size_t bytes = lowp::reference::raw_bytes<BF>(n, k);
+  aligned_buffer<std::uint8_t> w(bytes);
+  fill_weights<BF>(w.data(), bytes);
+  const lowp::row_interleaved<BF> wi =
+      lowp::interleave_rows(lowp::block_matrix_view<BF>(w.data(), n, k, lowp::padding::none));
+  aligned_buffer<float> x(k), y(n);
+  fill_gaussian(x.span(), 4);
+  const std::vector<std::uint8_t> xq = lowp::reference::quantize<lowp::ggml_q8_0>(x.span(), 1, k);
+  const lowp::block_matrix_view<lowp::ggml_q8_0> xv(xq.data(), 1, k, lowp::padding::none);
+  const lowp::gemv_options dynamic{lowp::activation_quantization::per_block};
+  for (auto _ : state) {
+    if (act == activations::int8) lowp::gemv(1.0f, wi, xv, 0.0f, y.data(), n, which);
+    else lowp::gemv(1.0f, wi, x.data(), k, 0.0f, y.data(), n, dynamic, which);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(std::int64_t(state.iterations()) * std::int64_t(wi.size_bytes()));
+}
+
 void float_gemv(benchmark::State& state, std::size_t n, std::size_t k, lowp::isa which) {
   aligned_buffer<float> a(n * k), x(k), y(n);
   fill_gaussian(a.span(), 3);
@@ -113,6 +141,18 @@ void register_gemv() {
       });
       add("ggml_q4_0xint8_dynamic", [=](benchmark::State& s) {
         block_gemv<lowp::ggml_q4_0>(s, size, size, activations::int8_dynamic, which);
+      });
+      add("ggml_q4_0_r8xint8", [=](benchmark::State& s) {
+        interleaved_gemv<lowp::ggml_q4_0>(s, size, size, activations::int8, which);
+      });
+      add("mxfp4_r8xint8", [=](benchmark::State& s) {
+        interleaved_gemv<lowp::mxfp4>(s, size, size, activations::int8, which);
+      });
+      add("int4_g128_r8xint8", [=](benchmark::State& s) {
+        interleaved_gemv<lowp::int4_g128>(s, size, size, activations::int8, which);
+      });
+      add("ggml_q4_0_r8xint8_dynamic", [=](benchmark::State& s) {
+        interleaved_gemv<lowp::ggml_q4_0>(s, size, size, activations::int8_dynamic, which);
       });
       add("ggml_q4_0xfloat32", [=](benchmark::State& s) {
         block_gemv<lowp::ggml_q4_0>(s, size, size, activations::float32, which);

@@ -15,6 +15,7 @@
 // scale product); the float paths have m = K.
 
 #include <cmath>
+#include <cstring>
 #include <cstdint>
 #include <limits>
 #include <random>
@@ -27,6 +28,7 @@
 #include <lowp/block/block_matrix_view.hpp>
 #include <lowp/block/block_tensor.hpp>
 #include <lowp/block/formats.hpp>
+#include <lowp/block/row_interleaved.hpp>
 #include <lowp/container/matrix_view.hpp>
 #include <lowp/kernels/gemm.hpp>
 #include <lowp/quant/exact.hpp>
@@ -321,4 +323,253 @@ TEST_CASE("gemv errors name the argument", "[gemm][gemv]") {
   // K not a multiple of the block size without padding: the weights cannot be built.
   REQUIRE_THROWS_WITH((lowp::block_tensor<lowp::int4_g128>(std::vector<float>(n * 96), n, 96)),
                       Catch::Contains("cols: K = 96"));
+}
+
+// ---- row-interleaved weights (lowp/block/row_interleaved.hpp) -------------------
+
+namespace {
+
+// The packed bytes of the stored N x K weights `raw` (row_bytes per row), by
+// the layout's definition: group g, group block b, scales of rows 8g + r at
+// r * scale_bytes, then per sub-block s and step t 32 bytes, byte 4r + i
+// holding values 32s + 8t + i (low nibble) and 32s + 8t + 4 + i (high).
+template <class BW>
+std::vector<std::uint8_t> interleave_by_definition(const std::uint8_t* raw, std::size_t n, std::size_t row_bytes) {
+  const std::size_t blocks = row_bytes / BW::bytes_per_block, groups = (n + 7) / 8;
+  const std::size_t gbb = 8 * BW::bytes_per_block;
+  std::vector<std::uint8_t> out(groups * blocks * gbb, 0);
+  for (std::size_t r = 0; r < n; ++r)
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::uint8_t* blk = raw + r * row_bytes + b * BW::bytes_per_block;
+      std::uint8_t* gb = out.data() + (r / 8) * blocks * gbb + b * gbb;
+      for (std::size_t i = 0; i < BW::scale_bytes; ++i) gb[(r % 8) * BW::scale_bytes + i] = blk[i];
+      for (std::size_t j = 0; j < BW::block_size; ++j) {
+        // the plain code of value j: ggml's q4_0 / mxfp4 keep value j < 16 of a
+        // 32-block in the low nibble of byte j, value j >= 16 in the high
+        // nibble of byte j - 16; int4_g128 and OCP MXFP4 keep value j in byte
+        // j / 2, low nibble first
+        const bool split = std::is_same_v<BW, lowp::ggml_q4_0> || std::is_same_v<BW, lowp::ggml_mxfp4>;
+        const std::size_t byte = split ? (j % 16) + 16 * (j / 32) : j / 2;
+        const unsigned shift = split ? unsigned((j % 32) / 16) * 4 : unsigned(j % 2) * 4;
+        const unsigned code = (blk[BW::scale_bytes + byte] >> shift) & 15u;
+        const std::size_t s = j / 32, t = (j % 32) / 8, high = (j % 8) / 4, i = j % 4;
+        gb[8 * BW::scale_bytes + 128 * s + 32 * t + 4 * (r % 8) + i] |= std::uint8_t(code << (4 * high));
+      }
+    }
+  return out;
+}
+
+bool same_float(float a, float b) { return std::isnan(a) ? std::isnan(b) : std::memcmp(&a, &b, 4) == 0; }
+
+// Row-interleaved weights on every ISA: bit-identical to
+// reference::gemv_w4a8 for the layout with every activation form, within
+// gamma(K / 32 + 3) of the exact product (so within the sum of both bounds
+// of the plain-layout result).
+template <class BW>
+void check_interleaved(std::size_t n, std::size_t k, lowp::padding pad, unsigned seed) {
+  INFO(BW::name << " interleaved " << n << "x" << k);
+  const std::vector<float> w = gaussian(n * k, seed);
+  const std::vector<float> x = gaussian(k, seed + 1, 2.0f);
+  lowp::quantize_options opt;
+  opt.pad = pad;
+  const lowp::block_tensor<BW> wt(w, n, k, opt);
+  const lowp::block_matrix_view<BW> wv(wt);
+  const lowp::row_interleaved<BW> wi = lowp::interleave_rows(wv);
+  REQUIRE(wi.rows() == n);
+  REQUIRE(wi.cols() == k);
+  REQUIRE(wi.stored_cols() == wt.row_bytes() / BW::bytes_per_block * BW::block_size);
+  const std::vector<std::uint8_t> packed = interleave_by_definition<BW>(wt.raw().data(), n, wt.row_bytes());
+  REQUIRE(wi.size_bytes() == packed.size());
+  REQUIRE(std::memcmp(wi.data(), packed.data(), packed.size()) == 0);
+
+  const std::vector<float> wd = wt.dequantize();
+  lowp::quantize_options xopt;
+  xopt.pad = lowp::padding::zero;
+  const lowp::block_tensor<lowp::ggml_q8_0> xt(x, 1, k, xopt);
+  const lowp::block_matrix_view<lowp::ggml_q8_0> xv(xt);
+  const std::vector<float> xd = xt.dequantize();
+  const std::size_t kp = wi.stored_cols();
+  std::vector<std::int8_t> q(kp, 0);
+  std::vector<float> s(kp / 32, 0.0f);
+  for (std::size_t j = 0; j < k; ++j) q[j] = std::int8_t(xt.raw()[(j / 32) * 34 + 2 + j % 32]);
+  for (std::size_t b = 0; b < (k + 31) / 32; ++b)
+    s[b] = lowp::reference::decode<lowp::float16::desc>(lowp::reference::detail::load_le16(&xt.raw()[b * 34]));
+
+  for (const float beta : {0.0f, -0.5f}) {
+    const float alpha = 1.25f;
+    const std::vector<float> y_old = gaussian(n, seed + 2);
+    auto fresh = [&] {
+      std::vector<float> y = y_old;
+      if (beta == 0.0f) std::fill(y.begin(), y.end(), std::numeric_limits<float>::quiet_NaN());
+      return y;
+    };
+    const std::vector<expected_row> want = exact_rows(wd, xd, n, k, alpha, beta, y_old, (k + 31) / 32);
+    std::vector<float> ref = fresh();
+    lowp::reference::gemv_w4a8<BW>(alpha, wi, {q.data(), s.data(), kp}, beta, ref.data());
+    for (std::size_t r = 0; r < n; ++r) {
+      INFO("reference row " << r << " got " << ref[r] << " want " << want[r].value);
+      REQUIRE(std::fabs(double(ref[r]) - want[r].value) <= want[r].bound);
+    }
+    for (lowp::isa which : available_isas()) {
+      INFO("isa " << lowp::name(which) << " beta " << beta);
+      std::vector<float> y = fresh(), yd = fresh(), plain = fresh();
+      lowp::gemv(alpha, wi, xv, beta, y.data(), y.size(), which);
+      lowp::gemv(alpha, wi, x.data(), x.size(), beta, yd.data(), yd.size(),
+                 lowp::gemv_options{lowp::activation_quantization::per_block}, which);
+      lowp::gemv(alpha, wv, xv, beta, plain.data(), plain.size(), which);
+      for (std::size_t r = 0; r < n; ++r) {
+        INFO("row " << r << " got " << y[r] << " reference " << ref[r] << " plain layout " << plain[r]);
+        REQUIRE(same_float(y[r], ref[r]));
+        REQUIRE(same_float(yd[r], ref[r]));
+        REQUIRE(std::fabs(double(y[r]) - double(plain[r])) <= 2 * want[r].bound);
+      }
+    }
+  }
+
+  // Per-row activations: int8_vector, and quantize_x = per_row (the
+  // reference rule, then the same kernel).
+  const float d = 0.03125f;
+  std::vector<std::int8_t> qr(k);
+  for (std::size_t j = 0; j < k; ++j) qr[j] = std::int8_t(int(j * 37 % 256) - 128);
+  std::vector<std::int8_t> qp(kp, 0), qq(kp, 0);
+  std::copy(qr.begin(), qr.end(), qp.begin());
+  const float dq = lowp::reference::quantize_activations_per_row(std::span<const float>(x), qq.data());
+  const std::vector<float> sp(kp / 32, d), sq(kp / 32, dq);
+  std::vector<float> ref(n), ref_q(n);
+  lowp::reference::gemv_w4a8<BW>(-1.0f, wi, {qp.data(), sp.data(), kp}, 0.0f, ref.data());
+  lowp::reference::gemv_w4a8<BW>(0.5f, wi, {qq.data(), sq.data(), kp}, 0.0f, ref_q.data());
+  for (lowp::isa which : available_isas()) {
+    INFO("isa " << lowp::name(which) << " per row");
+    std::vector<float> y(n), yq(n);
+    lowp::gemv(-1.0f, wi, lowp::int8_vector{qr.data(), k, d}, 0.0f, y.data(), n, which);
+    lowp::gemv(0.5f, wi, x.data(), k, 0.0f, yq.data(), n, lowp::gemv_options{lowp::activation_quantization::per_row},
+               which);
+    for (std::size_t r = 0; r < n; ++r) {
+      REQUIRE(same_float(y[r], ref[r]));
+      REQUIRE(same_float(yq[r], ref_q[r]));
+    }
+  }
+}
+
+// Random raw bytes (every code, every scale encoding: float16 subnormals,
+// Inf and NaN, E8M0 0, 1 and 0xFF) and int8 extremes: every ISA returns the
+// reference's bits.
+template <class BW>
+void check_interleaved_raw(std::size_t n, std::size_t k, unsigned seed) {
+  INFO(BW::name << " interleaved raw " << n << "x" << k);
+  std::vector<std::uint8_t> raw(lowp::reference::raw_bytes<BW>(n, k));
+  std::mt19937 g(seed);
+  for (auto& b : raw) b = std::uint8_t(g());
+  const std::size_t row_bytes = raw.size() / n;
+  for (std::size_t blk = 0; blk < raw.size() / BW::bytes_per_block; ++blk) {
+    std::uint8_t* p = raw.data() + blk * BW::bytes_per_block;
+    if constexpr (BW::scale_bytes == 2) {
+      // mostly moderate scales, every 7th block a random float16 (Inf, NaN and subnormals included)
+      if (blk % 7 != 0) p[1] = std::uint8_t(0x20 + g() % 0x10);
+    } else {
+      const std::uint8_t special[] = {0, 1, 2, 0xFE, 0xFF};
+      p[0] = blk % 5 == 0 ? special[(blk / 5) % 5] : std::uint8_t(100 + g() % 40);
+    }
+  }
+  const lowp::block_matrix_view<BW> wv(raw.data(), n, k, lowp::padding::none);
+  const lowp::row_interleaved<BW> wi(wv);
+  REQUIRE(std::memcmp(wi.data(), interleave_by_definition<BW>(raw.data(), n, row_bytes).data(), wi.size_bytes()) ==
+          0);
+  std::vector<std::int8_t> q(k);
+  for (std::size_t j = 0; j < k; ++j) q[j] = j % 5 == 0 ? std::int8_t(-128) : std::int8_t(g());
+  const float s_row = std::ldexp(1.0f + float(g() % 1024) / 1024.0f, -9);
+  for (const float beta : {0.0f, 3.0f}) {
+    const std::vector<float> y_old = gaussian(n, seed + 3);
+    // one scale for the whole vector (int8_vector)
+    std::vector<float> ref_row = y_old;
+    const std::vector<float> s1(k / 32, s_row);
+    lowp::reference::gemv_w4a8<BW>(0.75f, wi, {q.data(), s1.data(), k}, beta, ref_row.data());
+    // one float16 scale per 32 (x_q8)
+    std::vector<std::uint8_t> xq(k / 32 * 34);
+    std::vector<float> s16(k / 32);
+    for (std::size_t b = 0; b < k / 32; ++b) {
+      const std::uint16_t h = std::uint16_t(0x2C00 + g() % 0x1000);
+      xq[34 * b] = std::uint8_t(h);
+      xq[34 * b + 1] = std::uint8_t(h >> 8);
+      s16[b] = lowp::reference::decode<lowp::float16::desc>(h);
+      for (std::size_t j = 0; j < 32; ++j) xq[34 * b + 2 + j] = std::uint8_t(q[32 * b + j]);
+    }
+    std::vector<float> ref_q8 = y_old;
+    lowp::reference::gemv_w4a8<BW>(0.75f, wi, {q.data(), s16.data(), k}, beta, ref_q8.data());
+    const lowp::block_matrix_view<lowp::ggml_q8_0> xv(xq.data(), 1, k, lowp::padding::none);
+    for (lowp::isa which : available_isas()) {
+      INFO("isa " << lowp::name(which) << " beta " << beta);
+      std::vector<float> y = y_old, y8 = y_old;
+      lowp::gemv(0.75f, wi, lowp::int8_vector{q.data(), k, s_row}, beta, y.data(), n, which);
+      lowp::gemv(0.75f, wi, xv, beta, y8.data(), n, which);
+      for (std::size_t r = 0; r < n; ++r) {
+        INFO("row " << r << " got " << y[r] << " / " << y8[r] << " want " << ref_row[r] << " / " << ref_q8[r]);
+        REQUIRE(same_float(y[r], ref_row[r]));
+        REQUIRE(same_float(y8[r], ref_q8[r]));
+      }
+    }
+  }
+}
+
+template <class BW>
+void check_interleaved_shapes(unsigned seed) {
+  constexpr std::size_t B = BW::block_size;
+  check_interleaved<BW>(1, B, lowp::padding::none, seed);
+  check_interleaved<BW>(8, 2 * B, lowp::padding::none, seed + 10);
+  check_interleaved<BW>(37, 11 * B, lowp::padding::none, seed + 20);  // odd N: a partial last group
+  check_interleaved<BW>(16, 4096, lowp::padding::none, seed + 30);
+  check_interleaved<BW>(13, B + 32, lowp::padding::zero, seed + 40);  // K not a multiple of the block
+  check_interleaved_raw<BW>(21, 4 * std::max<std::size_t>(B, 64), seed + 50);
+}
+
+}  // namespace
+
+TEST_CASE("gemv row_interleaved ggml_q4_0 on every ISA is bit-identical to its reference", "[gemm][gemv]") {
+  check_interleaved_shapes<lowp::ggml_q4_0>(500);
+}
+TEST_CASE("gemv row_interleaved int4_g128 on every ISA is bit-identical to its reference", "[gemm][gemv]") {
+  check_interleaved_shapes<lowp::int4_g128>(600);
+}
+TEST_CASE("gemv row_interleaved MXFP4 formats on every ISA are bit-identical to their reference", "[gemm][gemv]") {
+  check_interleaved_shapes<lowp::mxfp4>(700);
+  check_interleaved_shapes<lowp::mxfp4_noclip>(750);
+  check_interleaved_shapes<lowp::ggml_mxfp4>(800);
+}
+
+TEST_CASE("gemv row_interleaved: a NaN weight scale gives a NaN row, others are unaffected", "[gemm][gemv]") {
+  const std::size_t n = 11, k = 64;
+  lowp::block_tensor<lowp::mxfp4> wt(gaussian(n * k, 21), n, k);
+  wt.raw()[9 * wt.row_bytes() + 17] = 0xFF;  // row 9 (second group), second block: E8M0 NaN
+  const lowp::row_interleaved<lowp::mxfp4> wi(lowp::block_matrix_view<lowp::mxfp4>{wt});
+  const std::vector<float> x = gaussian(k, 22);
+  for (lowp::isa which : available_isas()) {
+    std::vector<float> y(n);
+    lowp::gemv(1.0f, wi, x.data(), k, 0.0f, y.data(), n, lowp::gemv_options{lowp::activation_quantization::per_block},
+               which);
+    for (std::size_t r = 0; r < n; ++r) CHECK(std::isnan(y[r]) == (r == 9));
+  }
+}
+
+TEST_CASE("gemv row_interleaved errors name the argument", "[gemm][gemv]") {
+  const std::size_t n = 4, k = 64;
+  const lowp::block_tensor<lowp::ggml_q4_0> wt(gaussian(n * k, 1), n, k);
+  const lowp::block_matrix_view<lowp::ggml_q4_0> wv(wt);
+  REQUIRE_THROWS_WITH(lowp::interleave_rows(wv.transposed()), Catch::Contains("w is a transposed view"));
+  const lowp::row_interleaved<lowp::ggml_q4_0> wi(wv);
+  std::vector<float> x(k), y(n);
+  const lowp::gemv_options dyn{lowp::activation_quantization::per_block};
+  REQUIRE_THROWS_WITH(lowp::gemv(1.f, wi, x.data(), k - 1, 0.f, y.data(), n, dyn),
+                      Catch::Contains("x has 63 elements"));
+  REQUIRE_THROWS_WITH(lowp::gemv(1.f, wi, x.data(), k, 0.f, y.data(), n + 1, dyn), Catch::Contains("y has 5"));
+  REQUIRE_THROWS_WITH(lowp::gemv(1.f, wi, x.data(), k, 0.f, y.data(), n, lowp::gemv_options{}),
+                      Catch::Contains("options.quantize_x is none"));
+  const lowp::block_tensor<lowp::ggml_q8_0> xt(std::vector<float>(32), 1, 32);
+  REQUIRE_THROWS_WITH(lowp::gemv(1.f, wi, lowp::block_matrix_view<lowp::ggml_q8_0>(xt), 0.f, y.data(), n),
+                      Catch::Contains("x_q8 is 1x32"));
+  std::vector<std::int8_t> q(k);
+  REQUIRE_THROWS_WITH(lowp::gemv(1.f, wi, lowp::int8_vector{q.data(), 60, 1.f}, 0.f, y.data(), n),
+                      Catch::Contains("x has 60"));
+  std::vector<float> s(1);
+  REQUIRE_THROWS_WITH(lowp::reference::gemv_w4a8<lowp::ggml_q4_0>(1.f, wi, {q.data(), s.data(), 32}, 0.f, y.data()),
+                      Catch::Contains("x: 32 activations"));
 }

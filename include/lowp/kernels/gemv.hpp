@@ -18,6 +18,12 @@
 //       1 x K block_matrix_view<ggml_q8_0> (ggml's activation blocks).
 //   gemv(alpha, w, int8_vector{values, size, scale}, beta, y, y_size, isa = best_isa())
 //       int8 activations with one float scale for the whole vector.
+//   gemv(alpha, wi, x_q8 | int8_vector | (x, x_size, ..., gemv_options), ...)
+//       the same three activation forms on row_interleaved<BF> weights
+//       (lowp/block/row_interleaved.hpp, packed once by interleave_rows):
+//       one sequential weight stream per 8 rows, float accumulation in the
+//       fixed order of reference::gemv_w4a8 for that layout, so every ISA
+//       returns the same bits.
 //
 // The integer W4A8 path (W: block_matrix_view of ggml_q4_0, int4_g128,
 // mxfp4, mxfp4_noclip or ggml_mxfp4, not transposed) computes each 32-value
@@ -32,6 +38,7 @@
 // for combinations without a fast path, lowp::gemm with x as a K x 1 matrix.
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -41,6 +48,7 @@
 
 #include "lowp/block/block_matrix_view.hpp"
 #include "lowp/block/formats.hpp"
+#include "lowp/block/row_interleaved.hpp"
 #include "lowp/datapath/datapath.hpp"
 #include "lowp/error.hpp"
 #include "lowp/isa.hpp"
@@ -87,6 +95,17 @@ struct w4a8_operand {
   std::size_t k = 0;
 };
 
+// Activations for the row-interleaved kernels (row_interleaved<BF>): q in
+// natural order (k values, k = the weights' stored_cols(), 0 past K), scale[b]
+// the scale of values 32b .. 32b + 31 and offset_sums[b] = offset * (their
+// sum), offset as in w4a8_operand.
+struct w4a8_interleaved_operand {
+  const std::int8_t* q = nullptr;
+  const float* scale = nullptr;
+  const std::int32_t* offset_sums = nullptr;
+  std::size_t k = 0;
+};
+
 // The per-ISA GEMV kernels (Arch = simd::arch_t<isa>), instantiated per ISA
 // like block_kernel. Each computes y[r] <- alpha * dot_r + beta * y[r] for
 // r < n (beta = 0: y not read).
@@ -95,6 +114,11 @@ struct gemv_kernel {
   template <class Arch, class BF>
   static void w4a8(Arch, const std::uint8_t* w, std::size_t row_bytes, std::size_t n, const w4a8_operand& x,
                    float alpha, float beta, float* y);
+  // W4A8 on row_interleaved<BF> weights: n rows in groups of 8, group_bytes
+  // bytes per group, in reference::gemv_w4a8's order (bit-identical on every ISA).
+  template <class Arch, class BF>
+  static void w4a8_interleaved(Arch, const std::uint8_t* w, std::size_t group_bytes, std::size_t n,
+                               const w4a8_interleaved_operand& x, float alpha, float beta, float* y);
   // Weight-only: the same weights times float activations xf (k values,
   // in w4a8_operand's nibble order).
   template <class Arch, class BF>
@@ -168,6 +192,79 @@ void run_w4a8(isa which, const block_matrix_view<BF>& w, const std::int8_t* q, c
               float beta, float* y) {
   const w4a8_prepared p = prepare_w4a8<BF>(q, scale, padded_k(w));
   gemv_w4a8_on<BF>(which, w, p.operand(), alpha, beta, y);
+}
+
+// Integer W4A8 on row-interleaved weights, q as for run_w4a8 (w.stored_cols() values).
+template <class BF>
+void run_w4a8_interleaved(isa which, const row_interleaved<BF>& w, const std::int8_t* q, const float* scale,
+                          float alpha, float beta, float* y) {
+  const std::size_t k = w.stored_cols();
+  std::vector<std::int32_t> offset_sums(k / 32);
+  for (std::size_t b = 0; b < k / 32; ++b) {
+    std::int32_t s = 0;
+    for (std::size_t j = 32 * b; j < 32 * b + 32; ++j) s += q[j];
+    offset_sums[b] = w4a8_offset<BF> * s;
+  }
+  const w4a8_interleaved_operand x{q, scale, offset_sums.data(), k};
+  const std::size_t n = w.rows(), gb = w.group_bytes();
+  switch (which) {
+#if LOWP_ISA_AVX2
+    case isa::avx2:
+      return gemv_kernel::w4a8_interleaved<simd::arch_t<isa::avx2>, BF>({}, w.data(), gb, n, x, alpha, beta, y);
+#endif
+#if LOWP_ISA_AVX512BW
+    case isa::avx512bw:
+      return gemv_kernel::w4a8_interleaved<simd::arch_t<isa::avx512bw>, BF>({}, w.data(), gb, n, x, alpha, beta, y);
+#endif
+    default: return gemv_kernel::w4a8_interleaved<simd::scalar, BF>({}, w.data(), gb, n, x, alpha, beta, y);
+  }
+}
+
+// int8 activations (k values, natural order, 0 past the logical K) and one
+// scale per 32 of them.
+struct int8_activation_buffer {
+  std::vector<std::int8_t> q;
+  std::vector<float> scale;
+};
+
+// x quantized by `how` (per_block or per_row) into k >= x_size values.
+inline int8_activation_buffer quantize_activations(const float* x, std::size_t x_size, std::size_t k,
+                                                   activation_quantization how) {
+  int8_activation_buffer a{std::vector<std::int8_t>(k, 0), std::vector<float>(k / 32, 0.0f)};
+  if (how == activation_quantization::per_block) {
+    reference::quantize_activations_per_block(std::span<const float>(x, x_size), a.q.data(), a.scale.data());
+  } else if (how == activation_quantization::per_row) {
+    const float d = reference::quantize_activations_per_row(std::span<const float>(x, x_size), a.q.data());
+    std::fill(a.scale.begin(), a.scale.end(), d);
+  } else {
+    lowp::detail::fail("options.quantize_x: unknown activation_quantization");
+  }
+  return a;
+}
+
+// The ggml_q8_0 blocks of x_q8 (cols values) as k >= cols values.
+inline int8_activation_buffer unpack_q8(const block_matrix_view<ggml_q8_0>& x_q8, std::size_t k) {
+  int8_activation_buffer a{std::vector<std::int8_t>(k, 0), std::vector<float>(k / 32, 0.0f)};
+  const std::size_t blocks = x_q8.row_bytes() / ggml_q8_0::bytes_per_block;
+  for (std::size_t b = 0; b < blocks && b < k / 32; ++b) {
+    const std::uint8_t* blk = x_q8.data() + b * ggml_q8_0::bytes_per_block;
+    a.scale[b] = reference::decode<float16::desc>(reference::detail::load_le16(blk));
+    for (std::size_t j = 0; j < 32 && b * 32 + j < x_q8.cols(); ++j) a.q[b * 32 + j] = std::int8_t(blk[2 + j]);
+  }
+  return a;
+}
+
+inline int8_activation_buffer unpack_int8_vector(const int8_vector& x, std::size_t k) {
+  int8_activation_buffer a{std::vector<std::int8_t>(k, 0), std::vector<float>(k / 32, x.scale)};
+  std::copy(x.values, x.values + x.size, a.q.begin());
+  return a;
+}
+
+inline void check_x_q8(const block_matrix_view<ggml_q8_0>& x_q8, std::size_t k) {
+  if (x_q8.rows() != 1 || x_q8.cols() != k)
+    lowp::detail::fail("gemv: x_q8 is " + std::to_string(x_q8.rows()) + "x" + std::to_string(x_q8.cols()) +
+                       " but must be 1x" + std::to_string(k) + " (one row of A's " + std::to_string(k) +
+                       " columns)");
 }
 
 // Runs the fast path for this combination on `which` and returns true, or
@@ -259,21 +356,13 @@ void gemv(float alpha, const block_matrix_view<BF>& a, const float* x, std::size
   which = require_isa(which);
   const bool integer = reference::w4a8_weights_v<BF> && !a.is_transposed();
   const std::size_t k = integer ? kernels::detail::padded_k(a) : (x_size + 31) / 32 * 32;
-  std::vector<std::int8_t> q(k, 0);
-  std::vector<float> scale(k / 32, 0.0f);
-  if (options.quantize_x == activation_quantization::per_block) {
-    reference::quantize_activations_per_block(std::span<const float>(x, x_size), q.data(), scale.data());
-  } else if (options.quantize_x == activation_quantization::per_row) {
-    const float d = reference::quantize_activations_per_row(std::span<const float>(x, x_size), q.data());
-    std::fill(scale.begin(), scale.end(), d);
-  } else {
-    lowp::detail::fail("options.quantize_x: unknown activation_quantization");
-  }
+  const kernels::detail::int8_activation_buffer xq =
+      kernels::detail::quantize_activations(x, x_size, k, options.quantize_x);
   if constexpr (reference::w4a8_weights_v<BF>) {
-    if (integer) return kernels::detail::run_w4a8<BF>(which, a, q.data(), scale.data(), alpha, beta, y);
+    if (integer) return kernels::detail::run_w4a8<BF>(which, a, xq.q.data(), xq.scale.data(), alpha, beta, y);
   }
   std::vector<float> xd(x_size);
-  for (std::size_t j = 0; j < x_size; ++j) xd[j] = float(q[j]) * scale[j / 32];
+  for (std::size_t j = 0; j < x_size; ++j) xd[j] = float(xq.q[j]) * xq.scale[j / 32];
   gemm(alpha, a, matrix_view<const float>(xd.data(), x_size, 1), beta, matrix_view<float>(y, y_size, 1), which);
 }
 
@@ -281,24 +370,14 @@ void gemv(float alpha, const block_matrix_view<BF>& a, const float* x, std::size
 template <class BF>
 void gemv(float alpha, const block_matrix_view<BF>& a, const block_matrix_view<ggml_q8_0>& x_q8, float beta, float* y,
           std::size_t y_size, isa which = best_isa()) {
-  if (x_q8.rows() != 1 || x_q8.cols() != a.cols())
-    lowp::detail::fail("gemv: x_q8 is " + std::to_string(x_q8.rows()) + "x" + std::to_string(x_q8.cols()) +
-                       " but must be 1x" + std::to_string(a.cols()) + " (one row of A's " + std::to_string(a.cols()) +
-                       " columns)");
+  kernels::detail::check_x_q8(x_q8, a.cols());
   kernels::detail::check_gemv_sizes(a.cols(), a.rows(), x_q8.cols(), y_size);
   which = require_isa(which);
   if constexpr (reference::w4a8_weights_v<BF>) {
     if (!a.is_transposed()) {
-      const std::size_t k = kernels::detail::padded_k(a);
-      std::vector<std::int8_t> q(k, 0);
-      std::vector<float> scale(k / 32, 0.0f);
-      const std::size_t blocks = x_q8.row_bytes() / ggml_q8_0::bytes_per_block;
-      for (std::size_t b = 0; b < blocks && b < k / 32; ++b) {
-        const std::uint8_t* blk = x_q8.data() + b * ggml_q8_0::bytes_per_block;
-        scale[b] = reference::decode<float16::desc>(reference::detail::load_le16(blk));
-        for (std::size_t j = 0; j < 32 && b * 32 + j < a.cols(); ++j) q[b * 32 + j] = std::int8_t(blk[2 + j]);
-      }
-      return kernels::detail::run_w4a8<BF>(which, a, q.data(), scale.data(), alpha, beta, y);
+      const kernels::detail::int8_activation_buffer xq =
+          kernels::detail::unpack_q8(x_q8, kernels::detail::padded_k(a));
+      return kernels::detail::run_w4a8<BF>(which, a, xq.q.data(), xq.scale.data(), alpha, beta, y);
     }
   }
   gemm(alpha, a, x_q8.transposed(), beta, matrix_view<float>(y, y_size, 1), which);
@@ -312,16 +391,56 @@ void gemv(float alpha, const block_matrix_view<BF>& a, const int8_vector& x, flo
   which = require_isa(which);
   if constexpr (reference::w4a8_weights_v<BF>) {
     if (!a.is_transposed()) {
-      const std::size_t k = kernels::detail::padded_k(a);
-      std::vector<std::int8_t> q(k, 0);
-      std::copy(x.values, x.values + x.size, q.begin());
-      const std::vector<float> scale(k / 32, x.scale);
-      return kernels::detail::run_w4a8<BF>(which, a, q.data(), scale.data(), alpha, beta, y);
+      const kernels::detail::int8_activation_buffer xq =
+          kernels::detail::unpack_int8_vector(x, kernels::detail::padded_k(a));
+      return kernels::detail::run_w4a8<BF>(which, a, xq.q.data(), xq.scale.data(), alpha, beta, y);
     }
   }
   std::vector<float> xd(x.size);
   for (std::size_t j = 0; j < x.size; ++j) xd[j] = float(x.values[j]) * x.scale;
   gemm(alpha, a, matrix_view<const float>(xd.data(), x.size, 1), beta, matrix_view<float>(y, y_size, 1), which);
+}
+
+// Row-interleaved weights (lowp/block/row_interleaved.hpp, built once by
+// interleave_rows) times int8 activations: the integer W4A8 sums
+// accumulated in reference::gemv_w4a8's order, bit-identical on every ISA.
+// x_q8: 1 x K ggml_q8_0 blocks.
+template <class BF>
+  requires reference::w4a8_weights_v<BF>
+void gemv(float alpha, const row_interleaved<BF>& a, const block_matrix_view<ggml_q8_0>& x_q8, float beta, float* y,
+          std::size_t y_size, isa which = best_isa()) {
+  kernels::detail::check_x_q8(x_q8, a.cols());
+  kernels::detail::check_gemv_sizes(a.cols(), a.rows(), x_q8.cols(), y_size);
+  which = require_isa(which);
+  const kernels::detail::int8_activation_buffer xq = kernels::detail::unpack_q8(x_q8, a.stored_cols());
+  kernels::detail::run_w4a8_interleaved<BF>(which, a, xq.q.data(), xq.scale.data(), alpha, beta, y);
+}
+
+// The same with one scale for the whole vector.
+template <class BF>
+  requires reference::w4a8_weights_v<BF>
+void gemv(float alpha, const row_interleaved<BF>& a, const int8_vector& x, float beta, float* y, std::size_t y_size,
+          isa which = best_isa()) {
+  kernels::detail::check_gemv_sizes(a.cols(), a.rows(), x.size, y_size);
+  which = require_isa(which);
+  const kernels::detail::int8_activation_buffer xq = kernels::detail::unpack_int8_vector(x, a.stored_cols());
+  kernels::detail::run_w4a8_interleaved<BF>(which, a, xq.q.data(), xq.scale.data(), alpha, beta, y);
+}
+
+// The same with float x quantized first (options.quantize_x: per_block or
+// per_row; the layout has no weight-only path, so none is an error).
+template <class BF>
+  requires reference::w4a8_weights_v<BF>
+void gemv(float alpha, const row_interleaved<BF>& a, const float* x, std::size_t x_size, float beta, float* y,
+          std::size_t y_size, const gemv_options& options, isa which = best_isa()) {
+  kernels::detail::check_gemv_sizes(a.cols(), a.rows(), x_size, y_size);
+  if (options.quantize_x == activation_quantization::none)
+    lowp::detail::fail("gemv: options.quantize_x is none, but row_interleaved weights need int8 activations "
+                       "(per_block or per_row)");
+  which = require_isa(which);
+  const kernels::detail::int8_activation_buffer xq =
+      kernels::detail::quantize_activations(x, x_size, a.stored_cols(), options.quantize_x);
+  kernels::detail::run_w4a8_interleaved<BF>(which, a, xq.q.data(), xq.scale.data(), alpha, beta, y);
 }
 
 }  // namespace lowp
@@ -335,7 +454,10 @@ void gemv(float alpha, const block_matrix_view<BF>& a, const int8_vector& x, flo
   PREFIX template void ::lowp::kernels::gemv_kernel::w4a8<ARCH, ::lowp::F>(                                      \
       ARCH, const std::uint8_t*, std::size_t, std::size_t, const ::lowp::kernels::w4a8_operand&, float, float, float*); \
   PREFIX template void ::lowp::kernels::gemv_kernel::w4f32<ARCH, ::lowp::F>(                                     \
-      ARCH, const std::uint8_t*, std::size_t, std::size_t, const float*, std::size_t, float, float, float*);
+      ARCH, const std::uint8_t*, std::size_t, std::size_t, const float*, std::size_t, float, float, float*);       \
+  PREFIX template void ::lowp::kernels::gemv_kernel::w4a8_interleaved<ARCH, ::lowp::F>(                          \
+      ARCH, const std::uint8_t*, std::size_t, std::size_t, const ::lowp::kernels::w4a8_interleaved_operand&, float, \
+      float, float*);
 #define LOWP_DETAIL_GEMV_W4_EXTERN(ARCH, F) LOWP_DETAIL_GEMV_W4_INSTANCES(extern, ARCH, F)
 #define LOWP_DETAIL_GEMV_W4_DEFINE(ARCH, F) LOWP_DETAIL_GEMV_W4_INSTANCES(, ARCH, F)
 #define LOWP_DETAIL_GEMV_INSTANCES(PREFIX, ARCH)                                                          \
@@ -409,7 +531,46 @@ void w4a8_portable(const std::uint8_t* w, std::size_t row_bytes, std::size_t n, 
   }
 }
 
+// The row-interleaved kernel's scalar form: the same float steps in the same
+// order (reference::gemv_w4a8 for row_interleaved), row by row.
+template <class BF>
+void w4a8_interleaved_portable(const std::uint8_t* w, std::size_t group_bytes, std::size_t n,
+                               const w4a8_interleaved_operand& x, float alpha, float beta, float* y) {
+  constexpr std::size_t B = BF::block_size, GBB = 8 * BF::bytes_per_block, SA = 8 * BF::scale_bytes;
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::uint8_t* group = w + (r / 8) * group_bytes;
+    const std::size_t lane = r % 8;
+    float acc = 0.0f;
+    for (std::size_t b = 0; b < x.k / 32; ++b) {
+      const std::uint8_t* blk = group + (b * 32 / B) * GBB;
+      const std::uint8_t* e = blk + SA + 128 * (b % (B / 32)) + 4 * lane;
+      std::int32_t s = 0;
+      for (std::size_t t = 0; t < 4; ++t)
+        for (std::size_t i = 0; i < 4; ++i) {
+          const unsigned byte = e[32 * t + i];
+          s += nibble_value<BF>(byte & 0x0Fu) * x.q[32 * b + 8 * t + i];
+          s += nibble_value<BF>(byte >> 4) * x.q[32 * b + 8 * t + 4 + i];
+        }
+      acc = std::fma(float(s), reference::w4_scale<BF>(blk + lane * BF::scale_bytes) * x.scale[b], acc);
+    }
+    const float v = alpha * acc;
+    y[r] = beta == 0.0f ? v : std::fma(beta, y[r], v);
+  }
+}
+
 }  // namespace detail
+
+template <class Arch, class BF>
+void gemv_kernel::w4a8_interleaved(Arch, const std::uint8_t* w, std::size_t group_bytes, std::size_t n,
+                                   const w4a8_interleaved_operand& x, float alpha, float beta, float* y) {
+  if constexpr (std::is_same_v<Arch, simd::scalar> || !LOWP_DETAIL_GEMV_AVX2) {
+    detail::w4a8_interleaved_portable<BF>(w, group_bytes, n, x, alpha, beta, y);
+  } else {
+#if LOWP_DETAIL_GEMV_AVX2
+    simd::avx2_gemv::w4a8_interleaved<BF>(w, group_bytes, n, x.q, x.scale, x.offset_sums, x.k, alpha, beta, y);
+#endif
+  }
+}
 
 template <class Arch, class BF>
 void gemv_kernel::w4a8(Arch, const std::uint8_t* w, std::size_t row_bytes, std::size_t n, const w4a8_operand& x,

@@ -31,6 +31,7 @@
 
 #include "lowp/block/block_matrix_view.hpp"
 #include "lowp/block/formats.hpp"
+#include "lowp/block/row_interleaved.hpp"
 #include "lowp/reference/block.hpp"
 
 namespace lowp::reference {
@@ -44,16 +45,22 @@ inline constexpr bool w4a8_weights_v = std::is_same_v<BF, ggml_q4_0> || std::is_
 // Values per activation scale.
 inline constexpr std::size_t w4a8_group = 32;
 
+// The integer value of a 4-bit weight code c.
+template <class BF>
+  requires w4a8_weights_v<BF>
+int w4_code_integer(unsigned c) {
+  if constexpr (std::is_same_v<BF, ggml_q4_0>) return int(c) - 8;
+  else if constexpr (std::is_same_v<BF, int4_g128>) return c >= 8 ? int(c) - 16 : int(c);
+  else return int(2.0f * decode<float4_e2m1fn::desc>(c));  // 0, ±1, ±2, ±3, ±4, ±6, ±8, ±12
+}
+
 // The integer value of element j of a weight block.
 template <class BF>
   requires w4a8_weights_v<BF>
 int w4_integer(const std::uint8_t* block, std::size_t j) {
   const std::size_t p = BF::storage_index(j);
   const std::uint8_t byte = block[BF::scale_bytes + p / 2];
-  const unsigned c = (p % 2 == 0 ? byte : byte >> 4) & 0x0Fu;
-  if constexpr (std::is_same_v<BF, ggml_q4_0>) return int(c) - 8;
-  else if constexpr (std::is_same_v<BF, int4_g128>) return c >= 8 ? int(c) - 16 : int(c);
-  else return int(2.0f * decode<float4_e2m1fn::desc>(c));  // 0, ±1, ±2, ±3, ±4, ±6, ±8, ±12
+  return w4_code_integer<BF>((p % 2 == 0 ? byte : byte >> 4) & 0x0Fu);
 }
 
 // The scale of a weight block (value = w4_integer * w4_scale).
@@ -109,6 +116,41 @@ void gemv_w4a8(float alpha, const block_matrix_view<BF>& w, const int8_activatio
     }
     const double v = double(alpha) * acc;
     y[r] = float(beta == 0.0f ? v : v + double(beta) * double(y[r]));
+  }
+}
+
+// Row-interleaved weights (lowp/block/row_interleaved.hpp): the same sums
+// S_b, accumulated in float32 in one fixed order that every ISA reproduces
+// bit for bit (a lane of the SIMD kernels is one row, so no reduction
+// reorders it). For each row r, with d_w(r, b) the scale of the weight block
+// holding sub-block b:
+//   acc = 0;  for b = 0, 1, ...: acc = fma(float(S_b), float32(d_w(r, b) * s_b), acc)
+//   y_r = alpha * acc                      (beta = 0: y not read)
+//   y_r = fma(beta, y_r, alpha * acc)      (otherwise)
+// float(S_b) is exact (|S_b| < 2^24) and fma rounds once (IEEE 754-2019
+// §5.4.1), so each of the m = K / 32 terms carries the rounding of its scale
+// product and those of at most m sums: with alpha and beta, within
+// gamma(m + 3) of the exact value (Higham, "Accuracy and Stability of
+// Numerical Algorithms", 2nd ed., §3.1).
+// x: w.stored_cols() activations (the values past K must be 0).
+template <class BF>
+  requires w4a8_weights_v<BF>
+void gemv_w4a8(float alpha, const row_interleaved<BF>& w, const int8_activations& x, float beta, float* y) {
+  const std::size_t k = w.stored_cols();
+  if (x.size != k)
+    lowp::detail::fail("x: " + std::to_string(x.size) + " activations, but the weight rows hold " +
+                       std::to_string(k) + " values");
+  for (std::size_t r = 0; r < w.rows(); ++r) {
+    float acc = 0.0f;
+    for (std::size_t b = 0; b < k / w4a8_group; ++b) {
+      std::int32_t s = 0;
+      for (std::size_t j = b * w4a8_group; j < (b + 1) * w4a8_group; ++j)
+        s += w4_code_integer<BF>(w.code(r, j)) * std::int32_t(x.q[j]);
+      const float d = w4_scale<BF>(w.scale_bytes(r, b * w4a8_group / BF::block_size));
+      acc = std::fma(float(s), d * x.scale[b], acc);
+    }
+    const float v = alpha * acc;
+    y[r] = beta == 0.0f ? v : std::fma(beta, y[r], v);
   }
 }
 

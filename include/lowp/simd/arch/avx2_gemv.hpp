@@ -252,6 +252,103 @@ void w4a8(const std::uint8_t* w, std::size_t row_bytes, std::size_t n, const std
   for (; r < n; ++r) w4a8_rows<BF, 1>(w + r * row_bytes, row_bytes, q, xs, osums, k, alpha, beta, y + r);
 }
 
+// ---- row-interleaved weights (lowp/block/row_interleaved.hpp) ----------------
+//
+// One group of 8 rows per pass, one sequential stream: lane r of every
+// register is row r. Per 32-value sub-block, step t's 32 bytes hold 4 codes
+// per row in the low nibbles (values 8t .. 8t + 3) and 4 in the high ones
+// (8t + 4 .. 8t + 7); vpmaddubsw of the biased codes against the 4
+// activations broadcast to every lane gives each row's two pair sums, which
+// are added in int16 over several steps before one vpmaddwd (the bound is
+// given at the loop). The offset correction offset * (sum of the 32
+// activations) is the same for every row. The float steps are those of
+// reference::gemv_w4a8 for row_interleaved, lane by lane, so the result is
+// bit-identical to it.
+
+// The 8 rows' block scales, lane r = row r (reference::w4_scale).
+template <class BF>
+inline __m256 interleaved_scales(const std::uint8_t* p) {
+  if constexpr (is_mxfp4_family<BF>) {
+    // 2^(e - 128): (e - 1) << 23 for e >= 2, else the subnormal 2^-127 (e = 1) or 2^-128 (e = 0)
+    const __m256i e = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+    const __m256i normal = _mm256_slli_epi32(_mm256_sub_epi32(e, _mm256_set1_epi32(1)), 23);
+    const __m256i subnormal = _mm256_sllv_epi32(_mm256_set1_epi32(0x00200000), e);
+    __m256i bits = _mm256_blendv_epi8(subnormal, normal, _mm256_cmpgt_epi32(e, _mm256_set1_epi32(1)));
+    if constexpr (!std::is_same_v<BF, ggml_mxfp4>)  // OCP: e = 0xFF is NaN
+      bits = _mm256_blendv_epi8(bits, _mm256_set1_epi32(0x7FC00000), _mm256_cmpeq_epi32(e, _mm256_set1_epi32(0xFF)));
+    return _mm256_castsi256_ps(bits);
+  } else {
+    return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  }
+}
+
+// Int16 pair sums of one step: the low-nibble codes against activations
+// x[0..3], the high-nibble codes against x[4..7], biased to u = w + offset.
+template <class BF>
+inline __m256i interleaved_step(const std::uint8_t* e, const std::int8_t* x) {
+  const __m256i low4 = _mm256_set1_epi8(0x0F);
+  __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(e));
+  if constexpr (std::is_same_v<BF, int4_g128>) raw = _mm256_xor_si256(raw, _mm256_set1_epi8(char(0x88)));
+  __m256i lo = _mm256_and_si256(raw, low4);
+  __m256i hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), low4);
+  if constexpr (is_mxfp4_family<BF>) {
+    const __m256i table = _mm256_setr_epi8(12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0, 12, 13, 14, 15,
+                                           16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0);
+    lo = _mm256_shuffle_epi8(table, lo);
+    hi = _mm256_shuffle_epi8(table, hi);
+  }
+  std::int32_t x0, x1;
+  std::memcpy(&x0, x, 4);
+  std::memcpy(&x1, x + 4, 4);
+  return _mm256_add_epi16(_mm256_maddubs_epi16(lo, _mm256_set1_epi32(x0)),
+                          _mm256_maddubs_epi16(hi, _mm256_set1_epi32(x1)));
+}
+
+template <class BF>
+void w4a8_interleaved(const std::uint8_t* w, std::size_t group_bytes, std::size_t n, const std::int8_t* q,
+                      const float* xs, const std::int32_t* offset_sums, std::size_t k, float alpha, float beta,
+                      float* y) {
+  constexpr std::size_t B = BF::block_size, SUB = B / 32, GBB = 8 * BF::bytes_per_block, SA = 8 * BF::scale_bytes;
+  const std::size_t blocks = k / B;
+  const __m256i ones = _mm256_set1_epi16(1);
+  for (std::size_t r0 = 0; r0 < n; r0 += 8) {
+    const std::uint8_t* group = w + (r0 / 8) * group_bytes;
+    __m256 acc = _mm256_setzero_ps();
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::uint8_t* blk = group + b * GBB;
+      const __m256 d = interleaved_scales<BF>(blk);
+      LOWP_DETAIL_GEMV_UNROLL
+      for (std::size_t s = 0; s < SUB; ++s) {
+        const std::size_t sb = b * SUB + s;
+        const std::uint8_t* e = blk + SA + 128 * s;
+        const std::int8_t* x = q + 32 * sb;
+        // A step's int16 lane sums 4 products u * x, |u x| <= 15 * 128 (ggml_q4_0,
+        // int4_g128) or 24 * 128 (MXFP4): all four steps fit in int16 for the
+        // former (16 * 1920 = 30720 <= 32767), two steps (8 * 3072 = 24576) for MXFP4.
+        const __m256i s01 = _mm256_add_epi16(interleaved_step<BF>(e, x), interleaved_step<BF>(e + 32, x + 8));
+        const __m256i s23 =
+            _mm256_add_epi16(interleaved_step<BF>(e + 64, x + 16), interleaved_step<BF>(e + 96, x + 24));
+        const __m256i sum = is_mxfp4_family<BF>
+                                ? _mm256_add_epi32(_mm256_madd_epi16(s01, ones), _mm256_madd_epi16(s23, ones))
+                                : _mm256_madd_epi16(_mm256_add_epi16(s01, s23), ones);
+        const __m256 exact = _mm256_cvtepi32_ps(_mm256_sub_epi32(sum, _mm256_set1_epi32(offset_sums[sb])));
+        acc = _mm256_fmadd_ps(exact, _mm256_mul_ps(d, _mm256_broadcast_ss(xs + sb)), acc);
+      }
+    }
+    const __m256 v = _mm256_mul_ps(_mm256_set1_ps(alpha), acc);
+    if (n - r0 >= 8) {
+      const __m256 out = beta == 0.0f ? v : _mm256_fmadd_ps(_mm256_set1_ps(beta), _mm256_loadu_ps(y + r0), v);
+      _mm256_storeu_ps(y + r0, out);
+    } else {
+      const __m256i mask =
+          _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n - r0)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+      const __m256 out =
+          beta == 0.0f ? v : _mm256_fmadd_ps(_mm256_set1_ps(beta), _mm256_maskload_ps(y + r0, mask), v);
+      _mm256_maskstore_ps(y + r0, mask, out);
+    }
+  }
+}
+
 // Weight-only: signed weight values widened to float, FMA with the float
 // activations per sub-block, then one FMA by the block scale.
 template <class BF, int R>
