@@ -312,6 +312,11 @@ TEMPLATE_LIST_TEST_CASE("quantize_blocks matches reference::quantize byte for by
   check_tensors<TestType>(0x9e37 + TestType::bytes_per_block);
 }
 
+namespace {
+constexpr float lowp_qnan = std::numeric_limits<float>::quiet_NaN();
+constexpr float lowp_inf = std::numeric_limits<float>::infinity();
+}  // namespace
+
 // The SIMD kernels find a block's maximum and its Inf/NaN lanes across 4, 8
 // or 16 lanes: put each special value, and the block maximum, at every
 // position of a block, between ordinary blocks.
@@ -326,10 +331,10 @@ TEMPLATE_LIST_TEST_CASE("quantize_blocks: Inf, NaN and the block maximum at ever
     for (std::size_t j = 0; j < B; ++j) x.push_back(g[(j + 5) % B] * 0.5f);  // an ordinary block after it
   };
   for (std::size_t p = 0; p < B; ++p) {
-    add([&](std::size_t j, float v) { return j == p ? nan : v; });
-    add([&](std::size_t j, float v) { return j == p ? -nan : v; });
-    add([&](std::size_t j, float v) { return j == p ? inf : v; });
-    add([&](std::size_t j, float v) { return j == p ? -inf : v; });
+    add([&](std::size_t j, float v) { return j == p ? lowp_qnan : v; });
+    add([&](std::size_t j, float v) { return j == p ? -lowp_qnan : v; });
+    add([&](std::size_t j, float v) { return j == p ? lowp_inf : v; });
+    add([&](std::size_t j, float v) { return j == p ? -lowp_inf : v; });
     // the maximum at p, tied by later elements of the other sign (ggml q4_0 keeps the first)
     add([&](std::size_t j, float v) { return j == p ? -7.0f : (j > p && j % 3 == 0 ? 7.0f : v); });
     add([&](std::size_t j, float v) { return j == p ? 7.0f : (j > p && j % 2 == 0 ? -7.0f : v); });
@@ -358,7 +363,7 @@ TEST_CASE("quantize_blocks: ggml_mxfp4 kvalue midpoints and log2f rounding",
     std::vector<float> vals = {0.0f};
     for (float m : {0.5f, 1.0f, 1.5f, 2.0f, 2.5f, 3.0f, 3.5f, 4.0f, 5.0f, 6.0f, 7.0f, 8.0f, 10.0f, 12.0f}) {
       const float v = m * d;
-      for (float w : {v, std::nextafter(v, 0.0f), std::nextafter(v, inf)})
+      for (float w : {v, std::nextafter(v, 0.0f), std::nextafter(v, lowp_inf)})
         if (w <= amax) vals.push_back(w);
     }
     for (std::size_t p = 0; p < vals.size(); p += 31) {
@@ -389,7 +394,7 @@ TEST_CASE("quantize_blocks: NVFP4 tensor amax at every tail position", "[kernels
       x[n - 1 - back] = back % 2 ? 40.0f : -40.0f;
       check<lowp::nvfp4>(x, 1, n, padded);
       if (n >= 3) {
-        x[back == 0 ? 0 : n - 1] = back % 3 ? inf : nan;  // larger than the maximum, and not counted
+        x[back == 0 ? 0 : n - 1] = back % 3 ? lowp_inf : lowp_qnan;  // larger than the maximum, and not counted
         check<lowp::nvfp4>(x, 1, n, padded);
       }
     }

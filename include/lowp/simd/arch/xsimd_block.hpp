@@ -384,6 +384,7 @@ void q8_0_encode(const float* x, std::uint8_t* out, std::size_t blocks) {
         const f32<A> t = xsimd::to_float(xsimd::to_int(x0));  // truncation: |x0| <= 128
         const f32<A> signed_one = float_of<A>(bits_of<A>(one) | (bits_of<A>(x0) & u32<A>(0x80000000U)));
         const f32<A> away = simd::select(xsimd::abs(x0 - t) >= half, signed_one, zero);
+        // |x0| <= amax * id <= 127 * (1 + 2^-22): the int8 value's low byte is the code
         c[j] = xsimd::bitwise_cast<u32<A>>(xsimd::to_int(t + away)) & u32<A>(0xFFU);
       }
       store_codes<A, 8>(out + 2 + 16 * h, c);
