@@ -101,7 +101,7 @@ void register_block() {
     });
   }
   using quantize_formats =
-      std::tuple<lowp::mxfp4, lowp::nvfp4, lowp::mxfp8_e4m3, lowp::ggml_q4_0, lowp::ggml_q8_0>;
+      std::tuple<lowp::mxfp4, lowp::nvfp4, lowp::mxfp8_e4m3, lowp::ggml_q4_0, lowp::ggml_q8_0, lowp::ggml_mxfp4>;
   for (lowp::isa which : lowp::all_isas) {
     if (!lowp::isa_available(which)) continue;
     const std::string isa(lowp::name(which));

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -174,6 +175,50 @@ TEMPLATE_LIST_TEST_CASE("dequantize_blocks: every scale code with every element 
   }
   for (lowp::isa which : lowp_test::tested_isas())
     CHECK(mismatch<BF>(which, raw, 1, blocks * BF::block_size, lowp::padding::none, 1) == "");
+}
+
+// MXFP8 NaN element codes at every position of a block, and ggml float16
+// scales that are Inf or NaN, each between ordinary blocks: the SIMD kernels
+// hand those blocks alone to the reference.
+TEMPLATE_LIST_TEST_CASE("dequantize_blocks: special codes at every position", "[kernels][block_kernels]",
+                        kernel_formats) {
+  using BF = TestType;
+  constexpr std::size_t B = BF::block_size;
+  std::mt19937_64 rng(0xb10c + B);
+  std::vector<std::uint8_t> raw(BF::tensor_header_bytes);
+  if constexpr (BF::tensor_header_bytes == 4) {
+    const float ts = 1.5f;
+    std::memcpy(raw.data(), &ts, 4);
+  }
+  const auto ordinary = [&](std::uint8_t* block) {
+    if constexpr (BF::scale_bytes == 2) set_scale<BF>(block, 0x3555);
+    else set_scale<BF>(block, 0x75);
+    for (std::size_t i = 0; i < BF::element_bytes; ++i) {
+      std::uint8_t v = std::uint8_t(rng());
+      if constexpr (std::is_same_v<typename BF::element_type, lowp::float8_e4m3fn>)
+        if ((v & 0x7F) == 0x7F) v = 0x12;
+      block[BF::scale_bytes + i] = v;
+    }
+  };
+  const auto add = [&](auto special) {
+    const std::size_t at = raw.size();
+    raw.resize(at + 2 * BF::bytes_per_block);
+    ordinary(raw.data() + at);
+    special(raw.data() + at);
+    ordinary(raw.data() + at + BF::bytes_per_block);
+  };
+  for (std::size_t p = 0; p < BF::element_bytes; ++p) {
+    add([&](std::uint8_t* b) { b[BF::scale_bytes + p] = 0x7F; });
+    add([&](std::uint8_t* b) { b[BF::scale_bytes + p] = 0xFF; });
+  }
+  if constexpr (BF::scale_bytes == 2)
+    for (std::uint32_t s : {0x7C00U, 0xFC00U, 0x7E00U, 0x7C01U, 0xFE01U, 0x0001U, 0x8001U})
+      add([&](std::uint8_t* b) { set_scale<BF>(b, s); });
+  const std::size_t blocks = (raw.size() - BF::tensor_header_bytes) / BF::bytes_per_block;
+  for (lowp::isa which : lowp_test::tested_isas()) {
+    CHECK(mismatch<BF>(which, raw, 1, blocks * B, lowp::padding::none, 0) == "");
+    CHECK(mismatch<BF>(which, raw, blocks / 2, 2 * B, lowp::padding::none, 1) == "");
+  }
 }
 
 TEMPLATE_LIST_TEST_CASE("dequantize_blocks reports the reference's errors", "[kernels][block_kernels]",

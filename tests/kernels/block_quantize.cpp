@@ -7,6 +7,7 @@
 // conformance vectors.
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -309,6 +310,95 @@ void check_tensors(std::uint64_t seed) {
 TEMPLATE_LIST_TEST_CASE("quantize_blocks matches reference::quantize byte for byte on every ISA",
                         "[kernels][block_kernels][block_quantize]", kernel_formats) {
   check_tensors<TestType>(0x9e37 + TestType::bytes_per_block);
+}
+
+namespace {
+constexpr float lowp_qnan = std::numeric_limits<float>::quiet_NaN();
+constexpr float lowp_inf = std::numeric_limits<float>::infinity();
+}  // namespace
+
+// The SIMD kernels find a block's maximum and its Inf/NaN lanes across 4, 8
+// or 16 lanes: put each special value, and the block maximum, at every
+// position of a block, between ordinary blocks.
+TEMPLATE_LIST_TEST_CASE("quantize_blocks: Inf, NaN and the block maximum at every position",
+                        "[kernels][block_kernels][block_quantize]", kernel_formats) {
+  using BF = TestType;
+  constexpr std::size_t B = BF::block_size;
+  const auto g = gaussian(B, 17);
+  std::vector<float> x;
+  const auto add = [&](auto f) {
+    for (std::size_t j = 0; j < B; ++j) x.push_back(f(j, g[j]));
+    for (std::size_t j = 0; j < B; ++j) x.push_back(g[(j + 5) % B] * 0.5f);  // an ordinary block after it
+  };
+  for (std::size_t p = 0; p < B; ++p) {
+    add([&](std::size_t j, float v) { return j == p ? lowp_qnan : v; });
+    add([&](std::size_t j, float v) { return j == p ? -lowp_qnan : v; });
+    add([&](std::size_t j, float v) { return j == p ? lowp_inf : v; });
+    add([&](std::size_t j, float v) { return j == p ? -lowp_inf : v; });
+    // the maximum at p, tied by later elements of the other sign (ggml q4_0 keeps the first)
+    add([&](std::size_t j, float v) { return j == p ? -7.0f : (j > p && j % 3 == 0 ? 7.0f : v); });
+    add([&](std::size_t j, float v) { return j == p ? 7.0f : (j > p && j % 2 == 0 ? -7.0f : v); });
+    // tiny blocks (ggml q8_0: subnormal scale) with the maximum at p
+    add([&](std::size_t j, float v) { return j == p ? 3e-38f : v * 1e-39f; });
+  }
+  check<BF>(x, 1, x.size());
+  check<BF>(x, x.size() / (2 * B), 2 * B);
+  // the same blocks in rows whose last block is padded
+  lowp::quantize_options padded;
+  padded.pad = lowp::padding::zero;
+  check<BF>(std::span<const float>(x).first(x.size() / (4 * B) * (4 * B - 3)), x.size() / (4 * B), 4 * B - 3,
+            padded);
+}
+
+// ggml_mxfp4: elements at, and next to, the midpoints of ggml's kvalue grid
+// (0.5 ... 10 times d = 2^(e - 128)) and at the kvalues, for shared
+// exponents e = 0 (subnormal d) to 252; block maxima at and just below powers
+// of two, where log2f rounds up.
+TEST_CASE("quantize_blocks: ggml_mxfp4 kvalue midpoints and log2f rounding",
+          "[kernels][block_kernels][block_quantize]") {
+  std::vector<float> x;
+  for (int exp_field : {1, 2, 3, 4, 60, 127, 130, 200, 254}) {
+    const float amax = std::ldexp(1.5f, exp_field - 127);
+    const float d = std::ldexp(1.0f, std::max(exp_field - 2, 0) - 128);
+    std::vector<float> vals = {0.0f};
+    for (float m : {0.5f, 1.0f, 1.5f, 2.0f, 2.5f, 3.0f, 3.5f, 4.0f, 5.0f, 6.0f, 7.0f, 8.0f, 10.0f, 12.0f}) {
+      const float v = m * d;
+      for (float w : {v, std::nextafter(v, 0.0f), std::nextafter(v, lowp_inf)})
+        if (w <= amax) vals.push_back(w);
+    }
+    for (std::size_t p = 0; p < vals.size(); p += 31) {
+      x.push_back(amax);
+      for (std::size_t j = 1; j < 32; ++j) x.push_back(vals[(p + j) % vals.size()] * (j % 3 ? 1.0f : -1.0f));
+    }
+  }
+  for (std::uint32_t exp_field : {1U, 2U, 3U, 4U, 100U, 126U, 127U, 128U, 130U, 254U})
+    for (std::uint32_t mant : {0x7FFBFFU, 0x7FFC00U, 0x7FFFE0U, 0x7FFFFFU, 0U, 0x400000U}) {
+      const float amax = std::bit_cast<float>(exp_field << 23 | mant);
+      for (std::size_t j = 0; j < 32; ++j) x.push_back(j == 9 ? -amax : amax * float(j) / 40.0f);
+    }
+  check<lowp::ggml_mxfp4>(x, x.size() / 32, 32);
+  check<lowp::ggml_mxfp4>(x, 1, x.size());
+}
+
+// NVFP4's tensor amax pass runs over the whole tensor, whatever the rows:
+// its vector loops end at multiples of 4 and 16 lanes and leave a scalar
+// tail. The tensor maximum (and Inf/NaN, which it skips) at each of the last
+// positions, for every length up to 3 * 32 + 15.
+TEST_CASE("quantize_blocks: NVFP4 tensor amax at every tail position", "[kernels][block_kernels][block_quantize]") {
+  lowp::quantize_options padded;
+  padded.pad = lowp::padding::zero;
+  for (std::size_t n = 1; n <= 111; ++n) {
+    INFO("n = " << n);
+    for (std::size_t back = 0; back < std::min<std::size_t>(n, 18); ++back) {
+      auto x = gaussian(n, n * 131 + back);
+      x[n - 1 - back] = back % 2 ? 40.0f : -40.0f;
+      check<lowp::nvfp4>(x, 1, n, padded);
+      if (n >= 3) {
+        x[back == 0 ? 0 : n - 1] = back % 3 ? lowp_inf : lowp_qnan;  // larger than the maximum, and not counted
+        check<lowp::nvfp4>(x, 1, n, padded);
+      }
+    }
+  }
 }
 
 TEMPLATE_LIST_TEST_CASE("quantize_blocks of formats without a kernel is the reference",

@@ -8,10 +8,12 @@
 // reference::dequantize<BF> (reference/block.hpp): raw is the canonical raw
 // layout (NVFP4: the float32 tensor scale first), out holds rows * cols floats.
 //
-// Vectorised (AVX2 and AVX-512BW translation units, 256-bit code): ggml_q4_0,
-// ggml_q8_0, ggml_mxfp4, mxfp4, mxfp4_noclip, mxfp8_e4m3, mxfp8_e4m3_noclip,
-// nvfp4. Every other block format, every other ISA (sse2, sse4_1, neon64) and
-// isa::scalar run the scalar reference. Blocks the SIMD path does not model
+// Vectorised for ggml_q4_0, ggml_q8_0, ggml_mxfp4, mxfp4, mxfp4_noclip,
+// mxfp8_e4m3, mxfp8_e4m3_noclip and nvfp4 on every SIMD ISA: 256-bit
+// intrinsics in the avx2 and avx512bw translation units
+// (simd/arch/avx2_block.hpp), 128-bit xsimd batches on sse2, sse4_1 and
+// neon64 (simd/arch/xsimd_block.hpp). Every other block format and
+// isa::scalar run the scalar reference. Blocks the SIMD paths do not model
 // (ggml float16 scales that are Inf or NaN, MXFP8 NaN element codes) are
 // handed to reference::dequantize_block one at a time; a row's zero-padded
 // last block goes through reference::dequantize_row.
@@ -21,9 +23,12 @@
 //   lowp::quantize_blocks<BF>(x, rows, cols, out, pad = padding::none, isa = best_isa())
 //
 // with the same checks, errors and bytes as reference::quantize<BF>.
-// Vectorised the same way: mxfp4, mxfp4_noclip, mxfp8_e4m3,
-// mxfp8_e4m3_noclip, nvfp4 (and its tensor amax pass), ggml_q4_0, ggml_q8_0;
-// blocks holding Inf or NaN go to the reference one block at a time.
+// Vectorised for the same eight formats on the same ISAs (nvfp4 with its
+// tensor amax pass; simd/arch/avx2_block_quantize.hpp and xsimd_block.hpp)
+// with the default rounding; blocks holding Inf or NaN, ggml_q8_0 blocks
+// with a subnormal scale and ggml_mxfp4 blocks whose maximum lies within
+// 2^-13 of a power of two (where log2f may round up) go to the reference one
+// block at a time, as do padded last blocks (reference::quantize_row).
 //
 // Per-ISA code is compiled in the translation units that
 // lowp/simd/instantiate.hpp describes (docs/isa.md).
@@ -133,6 +138,7 @@ LOWP_BLOCK_KERNEL_FORMATS(LOWP_DETAIL_BLOCK_EXTERN, ::lowp::simd::arch_t<::lowp:
 #else
 #define LOWP_DETAIL_BLOCK_AVX2 0
 #endif
+#include "lowp/simd/arch/xsimd_block.hpp"
 
 namespace lowp::kernels {
 
@@ -153,8 +159,17 @@ void block_kernel::decode(Arch, const std::uint8_t* in, float* out, std::size_t 
     else if constexpr (std::is_same_v<BF, nvfp4>) k::nvfp4_blocks<BF>(in, out, blocks, tensor_scale);
     else block_kernel::decode<simd::scalar, BF>(simd::scalar{}, in, out, blocks, tensor_scale);
 #else
-    // No SIMD kernel for this ISA yet: the scalar instantiation.
-    block_kernel::decode<simd::scalar, BF>(simd::scalar{}, in, out, blocks, tensor_scale);
+    namespace k = simd::xsimd_block;
+    if constexpr (!k::supported<Arch>) block_kernel::decode<simd::scalar, BF>(simd::scalar{}, in, out, blocks, tensor_scale);
+    else if constexpr (std::is_same_v<BF, ggml_q4_0>) k::q4_0<Arch, BF>(in, out, blocks);
+    else if constexpr (std::is_same_v<BF, ggml_q8_0>) k::q8_0<Arch, BF>(in, out, blocks);
+    else if constexpr (std::is_same_v<BF, ggml_mxfp4>) k::ggml_mxfp4_blocks<Arch, BF>(in, out, blocks);
+    else if constexpr (std::is_same_v<BF, mxfp4> || std::is_same_v<BF, mxfp4_noclip>)
+      k::mxfp4_blocks<Arch, BF>(in, out, blocks);
+    else if constexpr (std::is_same_v<BF, mxfp8_e4m3> || std::is_same_v<BF, mxfp8_e4m3_noclip>)
+      k::mxfp8_e4m3_blocks<Arch, BF>(in, out, blocks);
+    else if constexpr (std::is_same_v<BF, nvfp4>) k::nvfp4_blocks<Arch, BF>(in, out, blocks, tensor_scale);
+    else block_kernel::decode<simd::scalar, BF>(simd::scalar{}, in, out, blocks, tensor_scale);
 #endif
   }
 }
@@ -172,9 +187,19 @@ void block_kernel::encode(Arch, const float* x, std::uint8_t* out, std::size_t b
       k::mxfp8_e4m3_blocks<BF>(x, out, blocks);
     else if constexpr (std::is_same_v<BF, ggml_q8_0>) k::q8_0_blocks<BF>(x, out, blocks);
     else if constexpr (std::is_same_v<BF, ggml_q4_0>) k::q4_0_blocks<BF>(x, out, blocks);
+    else if constexpr (std::is_same_v<BF, ggml_mxfp4>) k::ggml_mxfp4_blocks<BF>(x, out, blocks);
     else block_kernel::encode<simd::scalar, BF>(simd::scalar{}, x, out, blocks, tensor_scale);
 #else
-    block_kernel::encode<simd::scalar, BF>(simd::scalar{}, x, out, blocks, tensor_scale);
+    namespace k = simd::xsimd_block;
+    if constexpr (!k::supported<Arch>) block_kernel::encode<simd::scalar, BF>(simd::scalar{}, x, out, blocks, tensor_scale);
+    else if constexpr (std::is_same_v<BF, mxfp4> || std::is_same_v<BF, mxfp4_noclip>) k::mxfp4_encode<Arch, BF>(x, out, blocks);
+    else if constexpr (std::is_same_v<BF, nvfp4>) k::nvfp4_encode<Arch, BF>(x, out, blocks, tensor_scale);
+    else if constexpr (std::is_same_v<BF, mxfp8_e4m3> || std::is_same_v<BF, mxfp8_e4m3_noclip>)
+      k::mxfp8_e4m3_encode<Arch, BF>(x, out, blocks);
+    else if constexpr (std::is_same_v<BF, ggml_q8_0>) k::q8_0_encode<Arch, BF>(x, out, blocks);
+    else if constexpr (std::is_same_v<BF, ggml_q4_0>) k::q4_0_encode<Arch, BF>(x, out, blocks);
+    else if constexpr (std::is_same_v<BF, ggml_mxfp4>) k::ggml_mxfp4_encode<Arch, BF>(x, out, blocks);
+    else block_kernel::encode<simd::scalar, BF>(simd::scalar{}, x, out, blocks, tensor_scale);
 #endif
   }
 }
@@ -190,7 +215,10 @@ float block_kernel::finite_amax(Arch, const float* x, std::size_t n) {
 #if LOWP_DETAIL_BLOCK_AVX2
     return std::bit_cast<float>(simd::avx2_block_quantize::finite_amax_bits(x, n));
 #else
-    return block_kernel::finite_amax<simd::scalar, BF>(simd::scalar{}, x, n);
+    if constexpr (simd::xsimd_block::supported<Arch>)
+      return std::bit_cast<float>(simd::xsimd_block::finite_amax_bits<Arch>(x, n));
+    else
+      return block_kernel::finite_amax<simd::scalar, BF>(simd::scalar{}, x, n);
 #endif
   }
 }

@@ -26,6 +26,7 @@
 
 #include "lowp/block/formats.hpp"
 #include "lowp/simd/api.hpp"
+#include "lowp/simd/arch/block_common.hpp"
 
 // The avx2 and avx512bw translation units both compile this file: a
 // namespace per ISA keeps their copies apart, so the linker never hands an
@@ -41,21 +42,20 @@
 namespace lowp::simd::avx2_block {
 inline namespace LOWP_DETAIL_BLOCK_NS {
 
-// One block through the scalar instantiation (compiled with baseline flags in
-// the scalar translation unit, so no AVX2 copy of the reference is linked in).
+// The xsimd architecture of this translation unit: the shared scalar steps
+// (block_common.hpp) are templates on it, one copy per ISA.
+#if defined(__AVX512BW__)
+using arch = simd::arch_t<isa::avx512bw>;
+#else
+using arch = simd::arch_t<isa::avx2>;
+#endif
+
 template <class BF>
 void scalar_block(const std::uint8_t* in, float* out) {
-  kernels::block_kernel::decode<simd::scalar, BF>(simd::scalar{}, in, out, 1, 1.0f);
+  block_common::scalar_decode<arch, BF>(in, out, 1.0f);
 }
-
-// E8M0 code e -> 2^(e - 127) (OCP MX) as float bits; e = 0 is the subnormal 2^-127.
-inline float e8m0_scale(std::uint32_t e) {
-  return std::bit_cast<float>(e != 0 ? e << 23 : 0x00400000U);
-}
-// ggml's GGML_E8M0_TO_FP32_HALF: 2^(e - 128); e = 255 is 2^127.
-inline float e8m0_half(std::uint32_t e) {
-  return std::bit_cast<float>(e >= 2 ? (e - 1) << 23 : (e == 1 ? 0x00400000U : 0x00200000U));
-}
+inline float e8m0_scale(std::uint32_t e) { return block_common::e8m0_scale<arch>(e); }
+inline float e8m0_half(std::uint32_t e) { return block_common::e8m0_half<arch>(e); }
 
 // The values of E2M1 codes 0..7 (float4_e2m1fn), times `mul` (1 or 2), as a
 // permutevar8x32 table (the tests check every code against the reference).
@@ -191,28 +191,7 @@ void mxfp8_e4m3_blocks(const std::uint8_t* in, float* out, std::size_t blocks) {
 // ---- nvfp4: y = (E2M1(code) * UE4M3(s)) * tensor_scale; NaN scale code -> NaN ---------
 template <class BF>
 void nvfp4_blocks(const std::uint8_t* in, float* out, std::size_t blocks, float tensor_scale) {
-  struct scale_table {
-    std::array<float, 256> value{};
-    std::array<bool, 256> nan{};
-  };
-  // UE4M3 code -> value, decoded once by the scalar instantiation: block c
-  // has scale code c and element 0 = code 2 (1.0), tensor scale 1.
-  static const scale_table scales = [] {
-    std::array<std::uint8_t, 256 * BF::bytes_per_block> blocks{};
-    for (std::uint32_t c = 0; c < 256; ++c) {
-      blocks[c * BF::bytes_per_block] = std::uint8_t(c);
-      blocks[c * BF::bytes_per_block + 1] = 0x02;
-    }
-    std::array<float, 256 * BF::block_size> y{};
-    kernels::block_kernel::decode<simd::scalar, BF>(simd::scalar{}, blocks.data(), y.data(), 256, 1.0f);
-    scale_table t;
-    for (std::uint32_t c = 0; c < 256; ++c) {
-      const float v = y[c * BF::block_size];
-      t.nan[c] = v != v;
-      t.value[c] = t.nan[c] ? 0.0f : v;
-    }
-    return t;
-  }();
+  const block_common::ue4m3_scale_table& scales = block_common::nvfp4_scales<arch, BF>();
   const __m256 table = e2m1_magnitudes(1.0f);
   const __m256 nan = _mm256_set1_ps(std::numeric_limits<float>::quiet_NaN());
   const __m256 ts = _mm256_set1_ps(tensor_scale);

@@ -42,6 +42,7 @@
 
 #include "lowp/block/formats.hpp"
 #include "lowp/simd/api.hpp"
+#include "lowp/simd/arch/block_common.hpp"
 
 // A namespace per ISA keeps the avx2 and avx512bw copies apart (see
 // avx2_block.hpp). Blocks the fast path does not model go to the scalar
@@ -55,9 +56,15 @@
 namespace lowp::simd::avx2_block_quantize {
 inline namespace LOWP_DETAIL_BLOCKQ_NS {
 
+#if defined(__AVX512BW__)
+using arch = simd::arch_t<isa::avx512bw>;
+#else
+using arch = simd::arch_t<isa::avx2>;
+#endif
+
 template <class BF>
 void scalar_block(const float* x, std::uint8_t* out, float tensor_scale) {
-  kernels::block_kernel::encode<simd::scalar, BF>(simd::scalar{}, x, out, 1, tensor_scale);
+  block_common::scalar_encode<arch, BF>(x, out, tensor_scale);
 }
 
 inline __m256i abs_bits(__m256 v) {
@@ -71,7 +78,7 @@ inline std::uint32_t hmax_epu32(__m256i v) {
   return std::uint32_t(_mm_cvtsi128_si32(m));
 }
 
-inline constexpr std::uint32_t inf_bits = 0x7F800000U;
+using block_common::inf_bits;
 
 // The largest |x| over the finite values of x[0, n), as float bits (0 when
 // there is none): reference::tensor_scale's amax.
@@ -296,25 +303,62 @@ void q4_0_blocks(const float* x, std::uint8_t* out, std::size_t blocks) {
   }
 }
 
+// ---- ggml_mxfp4 (ggml-quants.c, quantize_row_mxfp4_ref) -------------------------------
+// e = floorf(log2f(amax)) - 2 + 127 clamped to [0, 255], d = 2^(e - 128);
+// each element takes the first of ggml's kvalues (2 * E2M1) whose k * d is
+// nearest to x, the errors |k * d - x| rounded to float. Between neighbours
+// k_lo * d < |x| < k_hi * d (k_hi <= 2 k_lo, or k_lo = 0 and |x| < d / 2
+// decides by itself) both errors are exact, so the code is |x| / d rounded to
+// the kvalue grid with ties toward the smaller magnitude (">" at every
+// midpoint 0.5 ... 10), and a negative x with magnitude code 0 keeps code 0
+// (+0 comes before -0). Exponents: log2f rounds up to the next integer only
+// within 2^-16 of it (reference::detail::ggml_floor_log2f), so blocks whose
+// amax significand is within 2^-13 of 2 go to the reference, and the others
+// take amax's exponent field (block_common::ggml_log2_round_up_mantissa);
+// subnormal maxima give e = 0. |x| / d is |x| times 2^(128 - e), a normal
+// float for e >= 1 and 2^64 * 2^64 for e = 0.
+using block_common::ggml_log2_round_up_mantissa;
+
+template <class BF>
+void ggml_mxfp4_blocks(const float* x, std::uint8_t* out, std::size_t blocks) {
+  const __m256 m05 = _mm256_set1_ps(0.5f), m15 = _mm256_set1_ps(1.5f), m25 = _mm256_set1_ps(2.5f),
+               m35 = _mm256_set1_ps(3.5f), m5 = _mm256_set1_ps(5.0f), m7 = _mm256_set1_ps(7.0f),
+               m10 = _mm256_set1_ps(10.0f);
+  const __m256i zero = _mm256_setzero_si256();
+  for (std::size_t b = 0; b < blocks; ++b, x += 32, out += BF::bytes_per_block) {
+    const __m256 v0 = _mm256_loadu_ps(x), v1 = _mm256_loadu_ps(x + 8), v2 = _mm256_loadu_ps(x + 16),
+                 v3 = _mm256_loadu_ps(x + 24);
+    const std::uint32_t amax = hmax_epu32(
+        _mm256_max_epu32(_mm256_max_epu32(abs_bits(v0), abs_bits(v1)), _mm256_max_epu32(abs_bits(v2), abs_bits(v3))));
+    if (amax >= inf_bits || (amax >= 0x800000U && (amax & 0x7FFFFFU) >= ggml_log2_round_up_mantissa)) {
+      scalar_block<BF>(x, out, 1.0f);
+      continue;
+    }
+    const int e = std::max(int(amax >> 23) - 2, 0);
+    out[0] = std::uint8_t(e);
+    const __m256 f1 = _mm256_castsi256_ps(_mm256_set1_epi32(e != 0 ? (127 + 128 - e) << 23 : (127 + 64) << 23));
+    const __m256 f2 = _mm256_castsi256_ps(_mm256_set1_epi32(e != 0 ? 127 << 23 : (127 + 64) << 23));
+    const auto code = [&](__m256 v) {
+      const __m256 y = _mm256_mul_ps(_mm256_mul_ps(_mm256_castsi256_ps(abs_bits(v)), f1), f2);
+      const auto gt = [&](__m256 t) { return _mm256_castps_si256(_mm256_cmp_ps(y, t, _CMP_GT_OQ)); };
+      const __m256i n = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(gt(m05), gt(m15)),
+                                                          _mm256_add_epi32(gt(m25), gt(m35))),
+                                         _mm256_add_epi32(_mm256_add_epi32(gt(m5), gt(m7)), gt(m10)));
+      const __m256i sign = _mm256_andnot_si256(_mm256_cmpeq_epi32(n, zero), e2m1_sign(v));  // no -0
+      return _mm256_or_si256(_mm256_sub_epi32(zero, n), sign);
+    };
+    const __m256i lo = _mm256_or_si256(code(v0), _mm256_slli_epi32(code(v2), 4));  // bytes 0-7
+    const __m256i hi = _mm256_or_si256(code(v1), _mm256_slli_epi32(code(v3), 4));  // bytes 8-15
+    const __m256i w = _mm256_permute4x64_epi64(_mm256_packus_epi32(lo, hi), _MM_SHUFFLE(3, 1, 2, 0));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 1),
+                     _mm_packus_epi16(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1)));
+  }
+}
+
 // ---- nvfp4 ------------------------------------------------------------------------------
 
-// float8_ue4m3 (4 exponent bits, bias 7, 3 mantissa bits, subnormals, 0x7F
-// NaN) code of a finite t > 0, nearest even, saturating at 448 (0x7E).
-inline std::uint32_t ue4m3_code(double t) {
-  const int e = int(std::bit_cast<std::uint64_t>(t) >> 52) - 1023;
-  if (e > 8) return 0x7E;
-  const int ee = std::max(e, -6);                                                     // subnormals: quantum 2^-9
-  const double q = t * std::bit_cast<double>(std::uint64_t(1023 + 3 - ee) << 52);    // t / 2^(ee - 3), exact
-  const auto n = std::uint32_t(_mm_cvtsd_si32(_mm_set_sd(q)));  // nearest even (MXCSR default)
-  return std::min<std::uint32_t>(std::uint32_t((ee + 6) * 8) + n, 0x7E);
-}
-
-// Value of a finite float8_ue4m3 code.
-inline double ue4m3_value(std::uint32_t c) {
-  const std::uint32_t f = c >> 3, m = c & 7;
-  const double sig = f == 0 ? double(m) : double(8 + m);
-  return sig * std::bit_cast<double>(std::uint64_t(1023 - 10 + int(std::max<std::uint32_t>(f, 1))) << 52);
-}
+inline std::uint32_t ue4m3_code(double t) { return block_common::ue4m3_code<arch>(t); }
+inline double ue4m3_value(std::uint32_t c) { return block_common::ue4m3_value<arch>(c); }
 
 // The int32 low halves of two int64 vectors (elements 0-3, 4-7) in order.
 inline __m256i low_halves(__m256i a, __m256i b) {
