@@ -30,6 +30,7 @@ PANELS = [
     ]),
     ("GEMV, n x n weights", "GB/s of weights", "bytes_per_second", [
         ("lowp q4_0 x int8 {isa}", r"^gemv/ggml_q4_0xint8/(\d+)x\1/(?P<isa>\w+)$"),
+        ("lowp q4_0_r8 x int8 {isa}", r"^gemv/ggml_q4_0_r8xint8/(\d+)x\1/(?P<isa>\w+)$"),
         ("lowp float32 {isa}", r"^gemv/float32xfloat32/(\d+)x\1/(?P<isa>\w+)$"),
         ("OpenBLAS sgemv", r"^peer/openblas/sgemv/(\d+)x\1$"),
     ]),
