@@ -378,6 +378,11 @@ inline __m256i low_halves(__m256i a, __m256i b) {
 // |x| > RD(T), |x| >= T exactly when |x| >= RU(T), the float neighbours of T
 // that the error's sign picks. Other tensor scales compare in double, where
 // m * s * tensor_scale (31 bits) is exact.
+#ifndef LOWP_NVFP4_PREFETCH_BYTES
+#define LOWP_NVFP4_PREFETCH_BYTES 4096
+#endif
+inline constexpr std::size_t nvfp4_prefetch_bytes = LOWP_NVFP4_PREFETCH_BYTES;
+
 template <class BF>
 void nvfp4_blocks(const float* x, std::uint8_t* out, std::size_t blocks, float tensor_scale) {
   const double ts = double(tensor_scale);
@@ -388,9 +393,17 @@ void nvfp4_blocks(const float* x, std::uint8_t* out, std::size_t blocks, float t
   const __m256i gt_lanes = _mm256_setr_epi32(-1, 0, -1, 0, -1, 0, -1, 0);  // ">" midpoints: round down
   const __m256i ge_lanes = _mm256_setr_epi32(0, -1, 0, -1, 0, -1, 0, 0);   // ">=" midpoints: round up
   const __m256 tsv = _mm256_set1_ps(tensor_scale);
+  // float path: the seven thresholds of each scale code 0 .. 0x7E
+  alignas(32) float thr_table[0x7F][8];
+  bool thr_ready[0x7F] = {};
   constexpr std::size_t group = 8;
   for (std::size_t g = 0; g < blocks; g += group, x += group * 16, out += group * BF::bytes_per_block) {
     const std::size_t nb = std::min(group, blocks - g);
+    // The tensor was just read once for its amax and is read again here: ask
+    // for the group nvfp4_prefetch_bytes ahead so that the loads of this
+    // pass overlap its arithmetic (a prefetch never faults).
+    for (std::size_t line = 0; line < group * 16 * sizeof(float); line += 64)
+      _mm_prefetch(reinterpret_cast<const char*>(x) + nvfp4_prefetch_bytes + line, _MM_HINT_T0);
     std::uint32_t code[group];
     bool special[group];
     for (std::size_t j = 0; j < nb; ++j) {
@@ -415,18 +428,27 @@ void nvfp4_blocks(const float* x, std::uint8_t* out, std::size_t blocks, float t
       const __m256 v0 = _mm256_loadu_ps(xb), v1 = _mm256_loadu_ps(xb + 8);
       __m256i c0, c1;
       if (float_path) {
-        // an all-zero block (code 0) compares its ±0 with any positive thresholds
-        const float sv = code[j] != 0 ? float(ue4m3_value(code[j])) : 1.0f;
-        const __m256 ms = _mm256_mul_ps(mids, _mm256_set1_ps(sv));
-        const __m256 p = _mm256_mul_ps(ms, tsv);
-        const __m256 err = _mm256_fmsub_ps(ms, tsv, p);  // exact: ms * ts - p
-        const __m256i down = _mm256_and_si256(
-            _mm256_castps_si256(_mm256_cmp_ps(err, _mm256_setzero_ps(), _CMP_LT_OQ)), gt_lanes);
-        const __m256i up = _mm256_and_si256(
-            _mm256_castps_si256(_mm256_cmp_ps(err, _mm256_setzero_ps(), _CMP_GT_OQ)), ge_lanes);
-        const __m256 thr = _mm256_castsi256_ps(_mm256_sub_epi32(_mm256_add_epi32(_mm256_castps_si256(p), down), up));
-        const auto t = [&](int i) { return _mm256_permutevar8x32_ps(thr, _mm256_set1_epi32(i)); };
-        const __m256 t0 = t(0), t1 = t(1), t2 = t(2), t3 = t(3), t4 = t(4), t5 = t(5), t6 = t(6);
+        // The thresholds depend only on the scale code: computed the first
+        // time a code occurs in this call, then broadcast from the table.
+        const std::uint32_t c = code[j];
+        if (!thr_ready[c]) {
+          // an all-zero block (code 0) compares its ±0 with any positive thresholds
+          const float sv = c != 0 ? float(ue4m3_value(c)) : 1.0f;
+          const __m256 ms = _mm256_mul_ps(mids, _mm256_set1_ps(sv));
+          const __m256 p = _mm256_mul_ps(ms, tsv);
+          const __m256 err = _mm256_fmsub_ps(ms, tsv, p);  // exact: ms * ts - p
+          const __m256i down = _mm256_and_si256(
+              _mm256_castps_si256(_mm256_cmp_ps(err, _mm256_setzero_ps(), _CMP_LT_OQ)), gt_lanes);
+          const __m256i up = _mm256_and_si256(
+              _mm256_castps_si256(_mm256_cmp_ps(err, _mm256_setzero_ps(), _CMP_GT_OQ)), ge_lanes);
+          _mm256_store_ps(thr_table[c],
+                          _mm256_castsi256_ps(_mm256_sub_epi32(_mm256_add_epi32(_mm256_castps_si256(p), down), up)));
+          thr_ready[c] = true;
+        }
+        const float* const tc = thr_table[c];
+        const __m256 t0 = _mm256_broadcast_ss(tc), t1 = _mm256_broadcast_ss(tc + 1), t2 = _mm256_broadcast_ss(tc + 2),
+                     t3 = _mm256_broadcast_ss(tc + 3), t4 = _mm256_broadcast_ss(tc + 4),
+                     t5 = _mm256_broadcast_ss(tc + 5), t6 = _mm256_broadcast_ss(tc + 6);
         const auto codes = [&](__m256 v) {
           const __m256 a = _mm256_and_ps(v, abs_mask);
           const auto gt = [&](__m256 u) { return _mm256_castps_si256(_mm256_cmp_ps(a, u, _CMP_GT_OQ)); };
