@@ -472,6 +472,10 @@ template <class A, class BF>
 void nvfp4_encode(const float* x, std::uint8_t* out, std::size_t blocks, float tensor_scale) {
   constexpr std::size_t L = simd::lanes<A>;
   const double ts = double(tensor_scale);
+  // The seven thresholds of each scale code 0 .. 0x7E, computed the first
+  // time the code occurs in this call.
+  float thr[0x7F][7];
+  bool ready[0x7F] = {};
   for (std::size_t b = 0; b < blocks; ++b, x += 16, out += BF::bytes_per_block) {
     const std::uint32_t amax_bits = block_amax_bits<A, 16>(x);
     if (amax_bits >= common::inf_bits) {
@@ -482,12 +486,20 @@ void nvfp4_encode(const float* x, std::uint8_t* out, std::size_t blocks, float t
     if (amax_bits != 0)
       code = std::max<std::uint32_t>(common::ue4m3_code<A>(double(std::bit_cast<float>(amax_bits)) / 6.0 / ts), 1);
     out[0] = std::uint8_t(code);
-    // an all-zero block (code 0) compares its ±0 with positive thresholds
-    const double scale = code != 0 ? common::ue4m3_value<A>(code) * ts : 1.0;
-    const f32<A> t0(common::round_down<A>(0.25 * scale)), t1(common::round_up<A>(0.75 * scale)),
-        t2(common::round_down<A>(1.25 * scale)), t3(common::round_up<A>(1.75 * scale)),
-        t4(common::round_down<A>(2.5 * scale)), t5(common::round_up<A>(3.5 * scale)),
-        t6(common::round_down<A>(5.0 * scale));
+    float* const tc = thr[code];
+    if (!ready[code]) {
+      // an all-zero block (code 0) compares its ±0 with positive thresholds
+      const double scale = code != 0 ? common::ue4m3_value<A>(code) * ts : 1.0;
+      tc[0] = common::round_down<A>(0.25 * scale);
+      tc[1] = common::round_up<A>(0.75 * scale);
+      tc[2] = common::round_down<A>(1.25 * scale);
+      tc[3] = common::round_up<A>(1.75 * scale);
+      tc[4] = common::round_down<A>(2.5 * scale);
+      tc[5] = common::round_up<A>(3.5 * scale);
+      tc[6] = common::round_down<A>(5.0 * scale);
+      ready[code] = true;
+    }
+    const f32<A> t0(tc[0]), t1(tc[1]), t2(tc[2]), t3(tc[3]), t4(tc[4]), t5(tc[5]), t6(tc[6]);
     u32<A> c[4];
     for (std::size_t j = 0; j < 4; ++j) {
       const f32<A> v = xsimd::load_unaligned<A>(x + L * j);
