@@ -212,6 +212,19 @@ inline __m256i widen16(__m128i x) {
   else return _mm256_cvtepu8_epi16(x);
 }
 
+// A 4 x 4 transpose of 32-bit lanes (depth pairs or quads) of four rows x0 .. x3
+// (PUNPCK{L,H}DQ, PUNPCK{L,H}QDQ): row j of the result, lane r = lane j of
+// x_r, is stored `stride` bytes after row j - 1.
+inline void store_transposed(void* dst, std::size_t stride, __m128i x0, __m128i x1, __m128i x2, __m128i x3) {
+  auto* const o = static_cast<char*>(dst);
+  const __m128i t0 = _mm_unpacklo_epi32(x0, x1), t1 = _mm_unpacklo_epi32(x2, x3);
+  const __m128i t2 = _mm_unpackhi_epi32(x0, x1), t3 = _mm_unpackhi_epi32(x2, x3);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(o), _mm_unpacklo_epi64(t0, t1));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(o + stride), _mm_unpackhi_epi64(t0, t1));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 2 * stride), _mm_unpacklo_epi64(t2, t3));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 3 * stride), _mm_unpackhi_epi64(t2, t3));
+}
+
 template <bool Signed>
 bool pack_bytes(const kernels::igemm_pack_job& job) {
   using byte = std::conditional_t<Signed, std::int8_t, std::uint8_t>;
@@ -231,13 +244,7 @@ bool pack_bytes(const kernels::igemm_pack_job& job) {
         const __m128i x1 = widen8<Signed>(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(s1 + k)));
         const __m128i x2 = widen8<Signed>(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(s2 + k)));
         const __m128i x3 = widen8<Signed>(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(s3 + k)));
-        const __m128i t0 = _mm_unpacklo_epi32(x0, x1), t1 = _mm_unpacklo_epi32(x2, x3);
-        const __m128i t2 = _mm_unpackhi_epi32(x0, x1), t3 = _mm_unpackhi_epi32(x2, x3);
-        std::int16_t* const o = out + ((k / 2) * mr + r0) * 2;
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o), _mm_unpacklo_epi64(t0, t1));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 2 * mr), _mm_unpackhi_epi64(t0, t1));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 4 * mr), _mm_unpacklo_epi64(t2, t3));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 6 * mr), _mm_unpackhi_epi64(t2, t3));
+        store_transposed(out + ((k / 2) * mr + r0) * 2, 4 * mr, x0, x1, x2, x3);
       }
       for (std::size_t r = 0; r < 4; ++r) {
         const byte* const src = base + (r0 + r) * job.rs;
@@ -282,13 +289,7 @@ inline bool pack_quads(const kernels::igemm_pack_job& job) {
         const __m128i x1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s0 + job.rs + k));
         const __m128i x2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s0 + 2 * job.rs + k));
         const __m128i x3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s0 + 3 * job.rs + k));
-        const __m128i t0 = _mm_unpacklo_epi32(x0, x1), t1 = _mm_unpacklo_epi32(x2, x3);
-        const __m128i t2 = _mm_unpackhi_epi32(x0, x1), t3 = _mm_unpackhi_epi32(x2, x3);
-        std::uint8_t* const o = out + ((k / 4) * mr + r0) * 4;
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o), _mm_unpacklo_epi64(t0, t1));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 4 * mr), _mm_unpackhi_epi64(t0, t1));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 8 * mr), _mm_unpacklo_epi64(t2, t3));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 12 * mr), _mm_unpackhi_epi64(t2, t3));
+        store_transposed(out + ((k / 4) * mr + r0) * 4, 4 * mr, x0, x1, x2, x3);
       }
       const std::size_t kq = (kc + 3) / 4 * 4;
       for (std::size_t r = 0; r < 4; ++r)
