@@ -7,10 +7,11 @@
 // reference's bits), written with xsimd operations and lowp's data-movement
 // shims (simd/ops.hpp) instead of AVX2 permutes:
 //
-//  * 4-bit codes are decoded arithmetically: the magnitude bits c & 7 placed
-//    at float bits 22..24 read as a float are the E2M1 value times 2^-126
-//    (code 1, 0.5, is the subnormal 2^-127), and the product with 2^126 (2^127
-//    for ggml's doubled kvalues) is exact.
+//  * 4-bit codes are decoded in integer arithmetic: the magnitude bits c & 7
+//    placed at float bits 22..24 plus an exponent bias are the float bits of
+//    the E2M1 value for codes 2..7; codes 0 and 1 (0 and the subnormal 0.5)
+//    are selected separately. No float operation sees a subnormal operand,
+//    which costs a microcode assist per instruction on x86 cores without DAZ.
 //  * Without F16C the float16 scales of ggml's formats are converted by the
 //    scalar block_common::fp16_value / fp16_code.
 //  * NVFP4 quantization compares |x| in float with the float neighbours of
@@ -92,14 +93,20 @@ LOWP_SIMD_INLINE std::uint32_t block_amax_bits(const float* x) {
   return hmax<A>(xsimd::max(m0, m1));
 }
 
-// E2M1 codes 0..15 to floats times 2^(mul_exp - 1): magnitude bits at float
-// bits 22..24 times 2^(126 + mul_exp - 1), sign from bit 3 (code 8 is -0, as
-// the reference decodes it).
+// E2M1 codes 0..15 to floats times 2^(mul_exp - 1) (OCP MX v1.0 §5.3.3:
+// exponent bias 1, code 1 the subnormal 0.5). Magnitude codes m = 2..7 are
+// 1.f x 2^(e - 1) with e = m >> 1, f = m & 1: the float bits (m << 22) +
+// ((126 + mul_exp - 1) << 23). Code 1 is 2^(mul_exp - 2), whose bits are that
+// bias alone; code 0 is +0. Sign from bit 3 (code 8 is -0, as the reference
+// decodes it).
 template <class A, int MulExp>
 LOWP_SIMD_INLINE f32<A> e2m1_decode(u32<A> code) {
-  constexpr float bias = std::bit_cast<float>(std::uint32_t(127 + 126 + MulExp - 1) << 23);
-  const f32<A> mag = float_of<A>((code & u32<A>(7U)) << 22) * f32<A>(bias);
-  return float_of<A>(bits_of<A>(mag) | ((code & u32<A>(8U)) << 28));
+  constexpr std::uint32_t bias = std::uint32_t(126 + MulExp - 1) << 23;
+  const i32<A> m = xsimd::bitwise_cast<i32<A>>(code & u32<A>(7U));
+  const i32<A> normal = (m << 22) + i32<A>(std::int32_t(bias));
+  const i32<A> low = (i32<A>(0) - m) & i32<A>(std::int32_t(bias));  // m = 0: 0, m = 1: the bias
+  const i32<A> mag = simd::select(m < i32<A>(2), low, normal);
+  return float_of<A>(xsimd::bitwise_cast<u32<A>>(mag) | ((code & u32<A>(8U)) << 28));
 }
 
 // E2M1 magnitude codes of non-negative y, nearest even, saturating at 6: the
@@ -122,18 +129,27 @@ LOWP_SIMD_INLINE u32<A> e2m1_sign(f32<A> v) {
 
 // ---- decode -------------------------------------------------------------------------
 
+// The float16 scale d of a ggml block (bytes 0..1, little-endian), or false
+// once a block with an Inf/NaN scale went to the reference.
+template <class A, class BF>
+LOWP_SIMD_INLINE bool ggml_scale(const std::uint8_t* in, float* out, f32<A>& d) {
+  const std::uint16_t h = std::uint16_t(in[0] | (in[1] << 8));
+  if ((h & 0x7C00U) == 0x7C00U) {
+    common::scalar_decode<A, BF>(in, out, 1.0f);
+    return false;
+  }
+  d = f32<A>(common::fp16_value<A>(h));
+  return true;
+}
+
 // ggml_q4_0: y = float(q - 8) * d, d = float16 -> float; byte j holds
 // elements j (low nibble) and j + 16.
 template <class A, class BF>
 void q4_0(const std::uint8_t* in, float* out, std::size_t blocks) {
   constexpr std::size_t L = simd::lanes<A>;
   for (std::size_t b = 0; b < blocks; ++b, in += BF::bytes_per_block, out += 32) {
-    const std::uint16_t h = std::uint16_t(in[0] | (in[1] << 8));
-    if ((h & 0x7C00U) == 0x7C00U) {
-      common::scalar_decode<A, BF>(in, out, 1.0f);
-      continue;
-    }
-    const f32<A> d(common::fp16_value<A>(h));
+    f32<A> d;
+    if (!ggml_scale<A, BF>(in, out, d)) continue;
     u32<A> v[4];
     load_codes<A, 8>(in + 2, v);
     for (std::size_t k = 0; k < 4; ++k) {
@@ -150,12 +166,8 @@ template <class A, class BF>
 void q8_0(const std::uint8_t* in, float* out, std::size_t blocks) {
   constexpr std::size_t L = simd::lanes<A>;
   for (std::size_t b = 0; b < blocks; ++b, in += BF::bytes_per_block, out += 32) {
-    const std::uint16_t h = std::uint16_t(in[0] | (in[1] << 8));
-    if ((h & 0x7C00U) == 0x7C00U) {
-      common::scalar_decode<A, BF>(in, out, 1.0f);
-      continue;
-    }
-    const f32<A> d(common::fp16_value<A>(h));
+    f32<A> d;
+    if (!ggml_scale<A, BF>(in, out, d)) continue;
     for (std::size_t half = 0; half < 2; ++half) {
       u32<A> v[4];
       load_codes<A, 8>(in + 2 + 16 * half, v);
