@@ -10,8 +10,8 @@
 //  * 4-bit codes are decoded in integer arithmetic: the magnitude bits c & 7
 //    placed at float bits 22..24 plus an exponent bias are the float bits of
 //    the E2M1 value for codes 2..7; codes 0 and 1 (0 and the subnormal 0.5)
-//    are selected separately. No float operation sees a subnormal operand,
-//    which costs a microcode assist per instruction on x86 cores without DAZ.
+//    are selected separately. No float multiply is involved (the earlier
+//    form, float bits times 2^126, decoded at half the rate on sse2).
 //  * Without F16C the float16 scales of ggml's formats are converted by the
 //    scalar block_common::fp16_value / fp16_code.
 //  * NVFP4 quantization compares |x| in float with the float neighbours of
