@@ -10,6 +10,7 @@
 #include <random>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -82,6 +83,16 @@ inline std::vector<gemm_shape> int_gemm_shapes() {
 }
 // GEMV sizes N = K (decode: one token against a weight matrix).
 inline std::vector<std::size_t> gemv_sizes() { return {1024, 4096, 8192}; }
+
+// Thread counts of the multi-threaded GEMM runs (names end in /threads:<T>,
+// wall-clock time): 2 and every core of the machine, where it has more.
+inline std::vector<int> gemm_thread_counts() {
+  const int cores = int(std::thread::hardware_concurrency());
+  std::vector<int> t;
+  if (cores >= 2) t.push_back(2);
+  if (cores > 2) t.push_back(cores);
+  return t;
+}
 
 // GEMM counter: 2 m n k operations per iteration, reported per second.
 inline void set_flops(benchmark::State& state, const gemm_shape& s, const char* counter = "FLOPS") {

@@ -4,7 +4,8 @@
 //   times weights stored N x K in format w (scalar formats packed, block
 //   formats in their raw layout) viewed transposed, decoded while packed;
 //   float8_e4m3fnxfloat8_e4m3fn at 1024^3.
-// Counter FLOPS: 2 M N K per call. The peers (peer/openblas/sgemm/...) run the
+// .../threads:<T>: the same on T threads (lowp::set_num_threads), wall-clock
+// time. Counter FLOPS: 2 M N K per call. The peers (peer/openblas/sgemm/...) run the
 // same shapes; the weight-only ratio is against sgemm on the weights already
 // dequantized to float32.
 
@@ -23,6 +24,7 @@
 #include <lowp/kernels/convert.hpp>
 #include <lowp/kernels/gemm.hpp>
 #include <lowp/reference/block.hpp>
+#include <lowp/threads.hpp>
 
 #include "bench.hpp"
 
@@ -111,6 +113,23 @@ void register_gemm() {
     add("ggml_q4_0xfloat32", weight_only, block_weight_gemm<lowp::ggml_q4_0>);
     add("nvfp4xfloat32", weight_only, block_weight_gemm<lowp::nvfp4>);
     add("float8_e4m3fnxfloat8_e4m3fn", fp8, fp8_gemm);
+    // lowp::set_num_threads(T): wall-clock time, the other threads' work is
+    // not on this thread's CPU clock.
+    for (int t : gemm_thread_counts()) {
+      auto add_threads = [&](const std::string& ops, const gemm_shape& s, auto fn) {
+        benchmark::RegisterBenchmark(
+            ("gemm/" + ops + "/" + s.name() + "/fast/" + isa + "/threads:" + std::to_string(t)).c_str(),
+            [=](benchmark::State& st) {
+              lowp::set_num_threads(t);
+              fn(st, s, which);
+              lowp::set_num_threads(1);
+            })
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime();
+      };
+      add_threads("float32xfloat32", gemm_shape{2048, 2048, 2048}, float_gemm);
+      add_threads("mxfp4xfloat32", weight_only, block_weight_gemm<lowp::mxfp4>);
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 // gemm/<a>x<b>/<M>x<N>x<K>/fast/<isa>: lowp::gemm with int32 outputs
 // (kernels/gemm_int8.hpp), row-major A (M x K) and B (K x N), alpha 1, beta 0,
-// one thread. Counter OPS: 2 M N K integer operations per call. isa::scalar
-// only up to 512 (it takes seconds at 2048).
+// one thread (at 2048^3 also .../threads:<T> on T threads, wall-clock time).
+// Counter OPS: 2 M N K integer operations per call. isa::scalar only up to
+// 512 (it takes seconds at 2048).
 
 #include <cstddef>
 #include <cstdlib>
@@ -15,6 +16,7 @@
 
 #include <lowp/isa.hpp>
 #include <lowp/kernels/gemm.hpp>
+#include <lowp/threads.hpp>
 #include <lowp/simd/dispatch.hpp>
 
 #include "bench.hpp"
@@ -59,6 +61,16 @@ void register_pair() {
                                std::string(lowp::name(which));
       benchmark::RegisterBenchmark(name.c_str(), [s, which](benchmark::State& st) { gemm_int<TA, TB>(st, s, which); })
           ->Unit(benchmark::kMillisecond);
+      if (which == lowp::isa::scalar || s.m < 2048) continue;
+      for (int t : gemm_thread_counts())
+        benchmark::RegisterBenchmark((name + "/threads:" + std::to_string(t)).c_str(),
+                                     [s, which, t](benchmark::State& st) {
+                                       lowp::set_num_threads(t);
+                                       gemm_int<TA, TB>(st, s, which);
+                                       lowp::set_num_threads(1);
+                                     })
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime();
     }
   }
 }

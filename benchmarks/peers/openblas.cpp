@@ -54,6 +54,16 @@ void register_peer_openblas() {
     benchmark::RegisterBenchmark(("peer/openblas/sgemm/" + s.name()).c_str(),
                                  [s](benchmark::State& st) { sgemm(st, s); })
         ->Unit(benchmark::kMillisecond);
+  // The same 2048^3 sgemm on T threads, wall-clock time.
+  for (int t : gemm_thread_counts())
+    benchmark::RegisterBenchmark(("peer/openblas/sgemm/2048x2048x2048/threads:" + std::to_string(t)).c_str(),
+                                 [t](benchmark::State& st) {
+                                   openblas_set_num_threads(t);
+                                   sgemm(st, gemm_shape{2048, 2048, 2048});
+                                   openblas_set_num_threads(1);
+                                 })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
   for (std::size_t n : gemv_sizes())
     benchmark::RegisterBenchmark(("peer/openblas/sgemv/" + std::to_string(n) + "x" + std::to_string(n)).c_str(),
                                  [n](benchmark::State& st) { sgemv(st, n, n); })

@@ -5,6 +5,7 @@
 #include "lowp/version.hpp"
 #include "lowp/config.hpp"
 #include "lowp/error.hpp"
+#include "lowp/threads.hpp"
 #include "lowp/core/bit_width.hpp"
 #include "lowp/core/concepts.hpp"
 #include "lowp/core/policy.hpp"

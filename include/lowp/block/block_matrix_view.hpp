@@ -41,6 +41,17 @@ class block_matrix_view {
     return v;
   }
 
+  // Stored rows [r0, r0 + n) as a view of their own (same orientation).
+  block_matrix_view stored_block(std::size_t r0, std::size_t n) const {
+    if (r0 > stored_rows_ || n > stored_rows_ - r0)
+      detail::fail("block_matrix_view: stored rows [" + std::to_string(r0) + ", " + std::to_string(r0 + n) +
+                   ") out of range (" + std::to_string(stored_rows_) + " rows)");
+    block_matrix_view v = *this;
+    v.data_ = data_ + r0 * row_bytes_;
+    v.stored_rows_ = n;
+    return v;
+  }
+
   std::size_t stored_rows() const { return stored_rows_; }
   std::size_t stored_cols() const { return stored_cols_; }
   std::size_t row_bytes() const { return row_bytes_; }

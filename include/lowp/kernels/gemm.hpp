@@ -34,6 +34,7 @@
 #include "lowp/kernels/gemm_float.hpp"
 #include "lowp/kernels/gemm_int8.hpp"
 #include "lowp/simd/dispatch.hpp"
+#include "lowp/threads.hpp"
 
 namespace lowp {
 
@@ -127,12 +128,47 @@ struct blocked_gemm {
   }
 };
 
+// One thread's share of gemm (arguments already checked).
+template <class VA, class VB, class TC>
+void gemm_range(TC alpha, const VA& a, const VB& b, TC beta, matrix_view<TC> c, isa which) {
+  if constexpr (std::is_integral_v<TC>) {
+    if (kernels::detail::try_integer_gemm(alpha, a, b, beta, c, which)) return;
+  } else {
+    if (kernels::detail::try_float_gemm(alpha, a, b, beta, c, which)) return;
+  }
+  // Integer accumulation in uint32: two's complement wrap-around without
+  // signed overflow.
+  using Acc = std::conditional_t<std::is_integral_v<TC>, std::uint32_t, float>;
+  blocked_gemm<Acc, VA, VB, TC>::run(alpha, a, b, beta, c);
+}
+
+// Logical rows [r0, r0 + n) of an operand, where they can be cut out without
+// splitting a block: any matrix_view (packed ones at multiples of 8 rows, a
+// byte boundary), a block_matrix_view whose logical rows are its stored rows.
+template <class V>
+bool rows_divisible(const V& v) {
+  if constexpr (is_block_matrix_view_v<V>) return !v.is_transposed();
+  else return true;
+}
+template <class V>
+V row_range(const V& v, std::size_t r0, std::size_t n) {
+  if constexpr (is_block_matrix_view_v<V>) return v.stored_block(r0, n);
+  else return v.block(r0, 0, n, v.cols());
+}
+
+// Rows or columns of C per thread range: a multiple of every micro-tile
+// (MR, NR of 4, 6, 8, 12, 16, 24, 32) and of 8.
+inline constexpr std::size_t gemm_thread_granule = 96;
+
 }  // namespace detail
 
 // C <- alpha * A * B + beta * C on ISA `which` (default: the best this CPU
 // runs; lowp::error if `which` cannot run here). The per-ISA fast paths
 // (kernels/gemm_float.hpp, kernels/gemm_int8.hpp) take the combinations they
-// implement; every other one runs the portable blocked engine above.
+// implement; every other one runs the portable blocked engine above. With
+// lowp::num_threads() > 1 (lowp/threads.hpp), C is computed in ranges of
+// rows (of columns when N > M, or when A's rows cannot be cut) by that many
+// threads, bit-identical to one thread.
 template <datapath_type Datapath = datapath::fast, class VA, class VB, class TC>
 void gemm(TC alpha, const VA& a, const VB& b, TC beta, matrix_view<TC> c, isa which = best_isa()) {
   static_assert(is_operand_v<VA>, "gemm: A must be a matrix_view of a supported element type or a block_matrix_view");
@@ -142,15 +178,24 @@ void gemm(TC alpha, const VA& a, const VB& b, TC beta, matrix_view<TC> c, isa wh
   static_assert(std::is_same_v<Datapath, datapath::fast>, "gemm: datapath not supported yet");
   detail::check_gemm_args("gemm", a, b, c);
   which = require_isa(which);
-  if constexpr (std::is_integral_v<TC>) {
-    if (kernels::detail::try_integer_gemm(alpha, a, b, beta, c, which)) return;
+  const std::size_t M = c.rows(), N = c.cols(), K = a.cols();
+  const int threads = num_threads();
+  constexpr std::size_t G = detail::gemm_thread_granule;
+  const bool big = double(M) * double(N) * double(K) >= double(1 << 21);
+  const bool by_rows = detail::rows_divisible(a) && M >= 2 * G && (M >= N || !detail::rows_divisible(b.transposed()));
+  const bool by_cols = !by_rows && detail::rows_divisible(b.transposed()) && N >= 2 * G;
+  if (threads > 1 && big && by_rows) {
+    detail::parallel_ranges(M, G, threads, [&](std::size_t i0, std::size_t i1) {
+      detail::gemm_range(alpha, detail::row_range(a, i0, i1 - i0), b, beta, c.block(i0, 0, i1 - i0, N), which);
+    });
+  } else if (threads > 1 && big && by_cols) {
+    detail::parallel_ranges(N, G, threads, [&](std::size_t j0, std::size_t j1) {
+      detail::gemm_range(alpha, a, detail::row_range(b.transposed(), j0, j1 - j0).transposed(), beta,
+                         c.block(0, j0, M, j1 - j0), which);
+    });
   } else {
-    if (kernels::detail::try_float_gemm(alpha, a, b, beta, c, which)) return;
+    detail::gemm_range(alpha, a, b, beta, c, which);
   }
-  // Integer accumulation in uint32: two's complement wrap-around without
-  // signed overflow.
-  using Acc = std::conditional_t<std::is_integral_v<TC>, std::uint32_t, float>;
-  detail::blocked_gemm<Acc, VA, VB, TC>::run(alpha, a, b, beta, c);
 }
 
 }  // namespace lowp
