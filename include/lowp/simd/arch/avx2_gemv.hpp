@@ -3,8 +3,10 @@
 // AVX2 (+FMA, F16C) GEMV kernels (lowp/kernels/gemv.hpp). Included only by
 // translation units compiled with -mavx2 -mfma -mf16c (the avx2 and avx512bw
 // instantiation sources). Four weight rows per pass share each activation
-// load (the W4A8 kernel packs two rows per register), and each row stream is
-// prefetched prefetch_bytes ahead.
+// load (the W4A8 kernel packs two rows per register). The W4A8 pass over
+// rows r..r+3 prefetches the next four rows as one sequential stream (their
+// bytes are contiguous), a whole pass ahead; the other kernels prefetch each
+// row stream prefetch_bytes ahead.
 //
 // W4A8 (integer): per sub-block of 32 values, the 16 weight bytes become 32
 // unsigned bytes u = w + offset (offset 8 for ggml_q4_0 and int4_g128, 12 for
@@ -23,6 +25,7 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -182,12 +185,23 @@ inline __m128 four_scales(const std::uint8_t* w, std::size_t row_bytes) {
 // so int32 lane t of a row's half holds the exact sum over activations
 // 4t..4t+3 of both nibble planes; the correction is offset times the same
 // activation sums.
+//
+// Prefetch: the four rows are four streams only row_bytes long each (4608
+// bytes at K = 8192 for ggml_q4_0), which a prefetcher that follows each
+// stream separately (software prefetch a fixed distance ahead in each row,
+// or the hardware's stride prefetchers) must pick up again at every row
+// start, stalling on DRAM latency each time. The next pass's rows, though,
+// are ahead_bytes contiguous bytes at `ahead`: while block b of these rows
+// is processed, the cache lines of the next rows' bytes up to 4 (b + 1)
+// bytes_per_block are prefetched, one sequential stream at the same pace
+// as the weights are consumed, a whole pass (4 row_bytes) ahead.
 template <class BF>
-inline void w4a8_four_rows(const std::uint8_t* w, std::size_t row_bytes, const std::int8_t* q, const float* xs,
-                           const std::int32_t* osums, std::size_t k, float alpha, float beta, float* y) {
+inline void w4a8_four_rows(const std::uint8_t* w, std::size_t row_bytes, const std::uint8_t* ahead,
+                           std::size_t ahead_bytes, const std::int8_t* q, const float* xs, const std::int32_t* osums,
+                           std::size_t k, float alpha, float beta, float* y) {
   constexpr std::size_t B = BF::block_size, SUB = B / 32, BPB = BF::bytes_per_block, SB = BF::scale_bytes;
-  constexpr std::size_t prefetch_step = BPB >= 64 ? 1 : 64 / BPB;
   const std::size_t blocks = k / B;
+  std::size_t prefetched = 0;  // bytes of `ahead` prefetched so far, a multiple of 64
   const __m256i ones = _mm256_set1_epi16(1);
   const __m256i low4 = _mm256_set1_epi8(0x0F);
   const __m256i first_two = _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1);
@@ -195,11 +209,8 @@ inline void w4a8_four_rows(const std::uint8_t* w, std::size_t row_bytes, const s
   __m256 acc01 = _mm256_setzero_ps(), acc23 = _mm256_setzero_ps();
   for (std::size_t b = 0; b < blocks; ++b) {
     const std::uint8_t* blk = w + b * BPB;
-    if (b % prefetch_step == 0) {
-      LOWP_DETAIL_GEMV_UNROLL
-      for (int r = 0; r < 4; ++r)
-        _mm_prefetch(reinterpret_cast<const char*>(blk + std::size_t(r) * row_bytes + prefetch_bytes), _MM_HINT_T0);
-    }
+    for (const std::size_t until = std::min(4 * (b + 1) * BPB, ahead_bytes); prefetched < until; prefetched += 64)
+      _mm_prefetch(reinterpret_cast<const char*>(ahead + prefetched), _MM_HINT_T0);
     const __m256 d4 = _mm256_castps128_ps256(four_scales<BF>(blk, row_bytes));
     const __m256 d01 = _mm256_permutevar8x32_ps(d4, first_two), d23 = _mm256_permutevar8x32_ps(d4, last_two);
     for (std::size_t s = 0; s < SUB; ++s) {
@@ -248,7 +259,11 @@ template <class BF>
 void w4a8(const std::uint8_t* w, std::size_t row_bytes, std::size_t n, const std::int8_t* q, const float* xs,
           const std::int32_t* osums, std::size_t k, float alpha, float beta, float* y) {
   std::size_t r = 0;
-  for (; r + 4 <= n; r += 4) w4a8_four_rows<BF>(w + r * row_bytes, row_bytes, q, xs, osums, k, alpha, beta, y + r);
+  for (; r + 4 <= n; r += 4) {
+    const std::size_t next = std::min<std::size_t>(n - (r + 4), 4);  // rows of the next pass
+    w4a8_four_rows<BF>(w + r * row_bytes, row_bytes, w + (r + 4) * row_bytes, next * row_bytes, q, xs, osums, k,
+                       alpha, beta, y + r);
+  }
   for (; r < n; ++r) w4a8_rows<BF, 1>(w + r * row_bytes, row_bytes, q, xs, osums, k, alpha, beta, y + r);
 }
 
