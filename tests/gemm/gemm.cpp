@@ -129,6 +129,12 @@ TEST_CASE("gemm with narrow weights decoded in the packing", "[gemm]") {
   check_shapes<float, lowp::float6_e3m2fn>();
   check_shapes<lowp::float8_e4m3fn, lowp::float8_e5m2>();
   check_shapes<std::int8_t, lowp::int4>();
+  // Weights stored N x K are packed one NR panel at a time by the first MC
+  // block of A and reused by the later ones: M crossing MC, N over several
+  // whole panels and a partial one, K crossing KC (each KC block repacked).
+  check_gemm<float, lowp::float8_e4m3fn>(150, 37, 400, true, 11);
+  check_gemm<float, lowp::int4>(150, 37, 400, true, 12);
+  check_gemm<lowp::float8_e4m3fn, lowp::float8_e5m2>(150, 37, 400, true, 13);
 }
 
 TEST_CASE("gemm exact reference: cancellation is resolved exactly", "[gemm]") {

@@ -28,6 +28,7 @@
 #include <cstring>
 #include <numeric>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "lowp/block/block_matrix_view.hpp"
@@ -39,6 +40,7 @@
 #include "lowp/kernels/detail/gemm_common.hpp"
 #include "lowp/simd/api.hpp"
 #include "lowp/simd/dispatch.hpp"
+#include "lowp/simd/inline.hpp"
 
 namespace lowp::kernels {
 
@@ -252,6 +254,63 @@ void decode_run(const V& x, std::size_t i, std::size_t p0, std::size_t kc, float
   }
 }
 
+// The stored bytes that decode_run(x, i, p0, kc, ...) reads through a
+// conversion or block kernel: {first byte, length}, or {nullptr, 0} where it
+// reads element by element.
+template <class V>
+std::pair<const std::uint8_t*, std::size_t> run_bytes(const V& x, std::size_t i, std::size_t p0, std::size_t kc) {
+  if (kc == 0) return {nullptr, 0};
+  if constexpr (is_block_matrix_view_v<V>) {
+    using BF = typename V::format;
+    constexpr std::size_t B = BF::block_size;
+    if (x.is_transposed() || p0 % B != 0) return {nullptr, 0};
+    return {x.data() + i * x.row_bytes() + (p0 / B) * BF::bytes_per_block, (kc + B - 1) / B * BF::bytes_per_block};
+  } else {
+    using T = operand_element_t<V>;
+    if constexpr (scalar_format<T> && !std::is_same_v<T, float>) {
+      if (x.col_stride() != 1) return {nullptr, 0};
+      const std::size_t first = x.offset(i, p0);
+      if constexpr (lowp::detail::is_packed_v<T>) {
+        const std::size_t bit = first * std::size_t(bit_width_v<T>);
+        return {x.data() + bit / 8, (kc * std::size_t(bit_width_v<T>) + 7) / 8};
+      } else {
+        return {reinterpret_cast<const std::uint8_t*>(x.data() + first), kc * sizeof(T)};
+      }
+    } else {
+      return {nullptr, 0};
+    }
+  }
+}
+
+// Software prefetch of the bytes of a later run. The runs of consecutive rows
+// of a weight matrix stored N x K lie a whole row of storage apart (often a
+// page or more), where the hardware's stream prefetchers do not follow, and
+// decoding would otherwise wait on memory at the start of each run. Forced
+// inline: GCC finds an out-of-line function that only prefetches free of side
+// effects and drops the calls to it.
+template <class V>
+LOWP_SIMD_INLINE void prefetch_run(const V& x, std::size_t i, std::size_t p0, std::size_t kc) {
+  const auto [p, n] = run_bytes(x, i, p0, kc);
+  const std::size_t lines = (n + 63) / 64;
+  for (std::size_t l = 0; l < lines; ++l) __builtin_prefetch(p + 64 * l, 0, 3);
+  if (n != 0) __builtin_prefetch(p + n - 1, 0, 3);
+}
+
+template <class V>
+LOWP_SIMD_INLINE void prefetch_runs(const V& x, std::size_t i0, std::size_t rows, std::size_t p0, std::size_t kc) {
+  for (std::size_t r = 0; r < rows; ++r) prefetch_run(x, i0 + r, p0, kc);
+}
+
+// Whether pack_panels copies x's values (float32 with rows contiguous)
+// rather than decoding runs of them.
+template <class V>
+bool copies_panels(const V& x) {
+  if constexpr (std::is_same_v<V, matrix_view<const float>> || std::is_same_v<V, matrix_view<float>>)
+    return x.row_stride() == 1;
+  else
+    return false;
+}
+
 // Packs logical rows [i0, i0 + rows) x columns [p0, p0 + kc) of x into
 // R-row panels dst[(q * kc + k) * R + r], zero-padded to whole panels.
 template <class V>
@@ -271,9 +330,13 @@ void pack_panels(const V& x, std::size_t R, std::size_t i0, std::size_t rows, st
     }
   }
   run.resize(R * kc);
+  constexpr std::size_t prefetch_rows = 8;
   for (std::size_t q = 0; q * R < rows; ++q) {
     const std::size_t r_count = std::min(R, rows - q * R);
-    for (std::size_t r = 0; r < r_count; ++r) decode_run(x, i0 + q * R + r, p0, kc, run.data() + r * kc, which);
+    for (std::size_t r = 0; r < r_count; ++r) {
+      if (q * R + r + prefetch_rows < rows) prefetch_run(x, i0 + q * R + r + prefetch_rows, p0, kc);
+      decode_run(x, i0 + q * R + r, p0, kc, run.data() + r * kc, which);
+    }
     std::fill(run.begin() + std::ptrdiff_t(r_count * kc), run.end(), 0.0f);
     float* const panel = dst + q * kc * R;
     for (std::size_t k = 0; k < kc; ++k)
@@ -296,19 +359,39 @@ bool try_float_gemm(float alpha, const VA& a, const VB& b, float beta, matrix_vi
   const std::size_t MC = MR * (144 / MR), NC = NR * (4096 / NR);
   std::vector<float> bpack, apack, run;
   const auto bt = b.transposed();
+  // A B operand that is decoded while packed is packed one NR panel at a time,
+  // each just before the first A block uses it (hot in L1 then), with the
+  // stored rows of the next panel prefetched while the micro-kernels run.
+  const bool by_panel = !copies_panels(bt);
   for (std::size_t j0 = 0; j0 < N; j0 += NC) {
     const std::size_t nc = std::min(NC, N - j0);
     for (std::size_t p0 = 0; p0 == 0 || p0 < K; p0 += KC) {
       const std::size_t kc = std::min(KC, K - p0);
       bpack.resize((nc + NR - 1) / NR * NR * kc);
-      pack_panels(bt, NR, j0, nc, p0, kc, bpack.data(), run, which);
+      if (!by_panel) pack_panels(bt, NR, j0, nc, p0, kc, bpack.data(), run, which);
+      else prefetch_runs(bt, j0, std::min(NR, nc), p0, kc);
       const bool first = p0 == 0;
+      const float beta_k = first ? beta : 1.0f;
+      const bool read_c = !first || beta != 0.0f;
       for (std::size_t i0 = 0; i0 < M; i0 += MC) {
         const std::size_t mc = std::min(MC, M - i0);
         apack.resize((mc + MR - 1) / MR * MR * kc);
         pack_panels(a, MR, i0, mc, p0, kc, apack.data(), run, which);
-        macro(mc, nc, kc, apack.data(), bpack.data(), alpha, first ? beta : 1.0f, !first || beta != 0.0f,
-              &c(i0, j0), std::ptrdiff_t(c.row_stride()), std::ptrdiff_t(c.col_stride()));
+        if (!by_panel) {
+          macro(mc, nc, kc, apack.data(), bpack.data(), alpha, beta_k, read_c, &c(i0, j0),
+                std::ptrdiff_t(c.row_stride()), std::ptrdiff_t(c.col_stride()));
+          continue;
+        }
+        for (std::size_t j = 0; j < nc; j += NR) {
+          const std::size_t nr = std::min(NR, nc - j);
+          float* const panel = bpack.data() + j * kc;
+          if (i0 == 0) {
+            pack_panels(bt, NR, j0 + j, nr, p0, kc, panel, run, which);
+            if (j + NR < nc) prefetch_runs(bt, j0 + j + NR, std::min(NR, nc - j - NR), p0, kc);
+          }
+          macro(mc, nr, kc, apack.data(), panel, alpha, beta_k, read_c, &c(i0, j0 + j),
+                std::ptrdiff_t(c.row_stride()), std::ptrdiff_t(c.col_stride()));
+        }
       }
     }
   }
