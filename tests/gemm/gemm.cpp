@@ -48,14 +48,6 @@ matrix_view<T> fill(storage<T>& s, std::size_t rows, std::size_t cols, std::mt19
   return v;
 }
 
-// The ISAs this program can run, scalar (the portable engine) included.
-std::vector<lowp::isa> available_isas() {
-  std::vector<lowp::isa> v;
-  for (lowp::isa i : lowp::all_isas)
-    if (lowp::isa_available(i)) v.push_back(i);
-  return v;
-}
-
 // C (M x N) from A (M x K) and B (K x N) on every available ISA against the
 // exact reference. B is stored N x K (weights layout) and viewed transposed
 // when transpose_b; C is written through a column-major view when
@@ -79,7 +71,7 @@ void check_gemm(std::size_t M, std::size_t N, std::size_t K, bool transpose_b, s
     auto r = c0;
     matrix_view<TC> rv = view(r);
     lowp::reference::gemm<TA, TB, TC>(alpha, a, b, beta, rv);
-    for (lowp::isa which : available_isas()) {
+    for (lowp::isa which : lowp::available_isas()) {
       auto c = c0;
       matrix_view<TC> cv = view(c);
       lowp::gemm(alpha, matrix_view<const TA>(a), matrix_view<const TB>(b), beta, cv, which);
@@ -152,7 +144,7 @@ TEST_CASE("gemm with beta = 0 does not read C", "[gemm]") {
   std::vector<float> a(7 * 3), b(3 * 20), c(7 * 20);
   for (std::size_t i = 0; i < a.size(); ++i) a[i] = float(i % 5);
   for (std::size_t i = 0; i < b.size(); ++i) b[i] = float(i % 3) - 1;
-  for (lowp::isa which : available_isas()) {
+  for (lowp::isa which : lowp::available_isas()) {
     INFO(lowp::name(which));
     std::fill(c.begin(), c.end(), std::numeric_limits<float>::quiet_NaN());
     lowp::gemm(1.f, matrix_view<const float>(a.data(), 7, 3), matrix_view<const float>(b.data(), 3, 20), 0.f,
@@ -227,7 +219,7 @@ void check_block_gemm(std::size_t M, std::size_t N, std::size_t K) {
   }
   const matrix_view<const float> av(xd.data(), M, K), bv = matrix_view<const float>(wd.data(), N, K).transposed();
   lowp::reference::gemm<float, float, float>(1.5f, av, bv, 0.5f, matrix_view<float>(r.data(), M, N));
-  for (lowp::isa which : available_isas()) {
+  for (lowp::isa which : lowp::available_isas()) {
     std::vector<float> c(M * N, 1.f);
     if constexpr (std::is_void_v<BA>)
       lowp::gemm(1.5f, matrix_view<const float>(x.data(), M, K), wv.transposed(), 0.5f,

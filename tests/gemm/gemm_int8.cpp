@@ -18,13 +18,6 @@ namespace {
 
 using lowp::matrix_view;
 
-std::vector<lowp::isa> available_isas() {
-  std::vector<lowp::isa> v;
-  for (lowp::isa i : lowp::all_isas)
-    if (lowp::isa_available(i)) v.push_back(i);
-  return v;
-}
-
 // Storage of rows x cols elements of T (packed when T is narrower than a byte).
 template <class T>
 struct storage {
@@ -125,7 +118,7 @@ void check_on(lowp::isa which, const gemm_case& t, std::uint32_t seed) {
 // Every available ISA; on avx2 and avx512bw both with and without VNNI.
 template <class TA, class TB>
 void check_all(const gemm_case& t, std::uint32_t seed) {
-  for (lowp::isa which : available_isas()) {
+  for (lowp::isa which : lowp::available_isas()) {
     check_on<TA, TB>(which, t, seed);
     if (which == lowp::isa::avx2 || which == lowp::isa::avx512bw) {
       lowp::kernels::detail::igemm_allow_vnni() = false;
@@ -201,7 +194,7 @@ TEST_CASE("gemm integer fast path: no int16 saturation of 255 x 127 + 255 x 127"
   const std::uint8_t a[2] = {255, 255};
   const std::int8_t b[2] = {127, 127};
   const std::int8_t bn[2] = {-128, -128};
-  for (lowp::isa which : available_isas()) {
+  for (lowp::isa which : lowp::available_isas()) {
     INFO(lowp::name(which));
     std::int32_t c = 12345;
     lowp::gemm(1, matrix_view<const std::uint8_t>(a, 1, 2), matrix_view<const std::int8_t>(b, 2, 1), 0,
@@ -224,7 +217,7 @@ TEST_CASE("gemm integer fast path: long K wraps modulo 2^32 like the reference",
   const matrix_view<const std::int8_t> bv(b.data(), K, N);
   // Column 0 by hand: 255 * -128 * K mod 2^32.
   const std::int32_t col0 = std::int32_t(std::uint32_t(std::int64_t(255) * -128 * std::int64_t(K)));
-  for (lowp::isa which : available_isas()) {
+  for (lowp::isa which : lowp::available_isas()) {
     for (std::int32_t alpha : {1, 7}) {
       INFO(lowp::name(which) << " alpha " << alpha);
       std::vector<std::int32_t> c(M * N, -1), r(M * N, -1);
@@ -239,7 +232,7 @@ TEST_CASE("gemm integer fast path: long K wraps modulo 2^32 like the reference",
 
 TEST_CASE("gemm integer fast path: beta = 0 ignores whatever C holds", "[gemm][gemm_int8]") {
   const std::int8_t a[4] = {1, 2, 3, 4}, b[4] = {5, 6, 7, 8};
-  for (lowp::isa which : available_isas()) {
+  for (lowp::isa which : lowp::available_isas()) {
     INFO(lowp::name(which));
     std::int32_t c[4] = {std::numeric_limits<std::int32_t>::min(), -1, 0x5a5a5a5a, std::numeric_limits<std::int32_t>::max()};
     lowp::gemm(2, matrix_view<const std::int8_t>(a, 2, 2), matrix_view<const std::int8_t>(b, 2, 2), 0,

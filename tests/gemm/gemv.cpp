@@ -53,13 +53,6 @@ std::vector<float> gaussian(std::size_t n, unsigned seed, float sigma = 1.0f) {
   return v;
 }
 
-std::vector<lowp::isa> available_isas() {
-  std::vector<lowp::isa> out;
-  for (lowp::isa i : lowp::all_isas)
-    if (lowp::isa_available(i)) out.push_back(i);
-  return out;
-}
-
 // y_exact = alpha * sum_j w(r, j) x_j + beta * y_old(r) and its error bound,
 // from the dequantized weights wd (N x K) and activations xd (K).
 struct expected_row {
@@ -135,7 +128,7 @@ void check_w4a8(std::size_t n, std::size_t k, lowp::padding pad, unsigned seed) 
       }
     }
 
-    for (lowp::isa which : available_isas()) {
+    for (lowp::isa which : lowp::available_isas()) {
       INFO("isa " << lowp::name(which) << " beta " << beta);
       std::vector<float> y = y_old;
       if (beta == 0.0f) std::fill(y.begin(), y.end(), std::numeric_limits<float>::quiet_NaN());
@@ -187,7 +180,7 @@ void check_w4a8_per_row(std::size_t n, std::size_t k, unsigned seed) {
   }
   const std::vector<float> y_old = gaussian(n, seed + 2);
   const std::vector<expected_row> want = exact_rows(wd, xd, n, k, -0.75f, 0.25f, y_old, k / 32);
-  for (lowp::isa which : available_isas()) {
+  for (lowp::isa which : lowp::available_isas()) {
     INFO("isa " << lowp::name(which));
     std::vector<float> y = y_old, yq = y_old;
     lowp::gemv(-0.75f, wv, lowp::int8_vector{q.data(), q.size(), d}, 0.25f, y.data(), y.size(), which);
@@ -241,7 +234,7 @@ TEST_CASE("gemv W4A8: int8 extremes (-128) and every weight code are exact per b
   const lowp::block_matrix_view<lowp::ggml_q4_0> wv(raw.data(), n, k, lowp::padding::none);
   std::vector<std::int8_t> q(k);
   for (std::size_t j = 0; j < k; ++j) q[j] = j % 3 == 0 ? std::int8_t(-128) : std::int8_t(127);
-  for (lowp::isa which : available_isas()) {
+  for (lowp::isa which : lowp::available_isas()) {
     INFO("isa " << lowp::name(which));
     std::vector<float> y(n);
     lowp::gemv(1.0f, wv, lowp::int8_vector{q.data(), k, 1.0f}, 0.0f, y.data(), n, which);
@@ -272,7 +265,7 @@ TEST_CASE("gemv float32 x float32 on every ISA within the bound of the exact pro
       for (std::size_t j = 0; j < s.k; ++j) ad[r * s.k + j] = a[r * s.lda + j];
     for (const float beta : {0.0f, -2.0f}) {
       const std::vector<expected_row> want = exact_rows(ad, x, s.n, s.k, 0.5f, beta, y_old, s.k);
-      for (lowp::isa which : available_isas()) {
+      for (lowp::isa which : lowp::available_isas()) {
         INFO("isa " << lowp::name(which) << " beta " << beta);
         std::vector<float> y = y_old;
         if (beta == 0.0f) std::fill(y.begin(), y.end(), std::numeric_limits<float>::quiet_NaN());
@@ -294,7 +287,7 @@ TEST_CASE("gemv W4A8: a NaN weight scale gives NaN rows, others are unaffected",
   lowp::block_tensor<lowp::mxfp4> wt(w, n, k);
   wt.raw()[2 * wt.row_bytes() + 17] = 0xFF;  // row 2, second block: E8M0 NaN
   const lowp::block_matrix_view<lowp::mxfp4> wv(wt);
-  for (lowp::isa which : available_isas()) {
+  for (lowp::isa which : lowp::available_isas()) {
     std::vector<float> y(n);
     lowp::gemv(1.0f, wv, x.data(), k, 0.0f, y.data(), n,
                lowp::gemv_options{lowp::activation_quantization::per_block}, which);
@@ -410,7 +403,7 @@ void check_interleaved(std::size_t n, std::size_t k, lowp::padding pad, unsigned
       INFO("reference row " << r << " got " << ref[r] << " want " << want[r].value);
       REQUIRE(std::fabs(double(ref[r]) - want[r].value) <= want[r].bound);
     }
-    for (lowp::isa which : available_isas()) {
+    for (lowp::isa which : lowp::available_isas()) {
       INFO("isa " << lowp::name(which) << " beta " << beta);
       std::vector<float> y = fresh(), yd = fresh(), plain = fresh();
       lowp::gemv(alpha, wi, xv, beta, y.data(), y.size(), which);
@@ -438,7 +431,7 @@ void check_interleaved(std::size_t n, std::size_t k, lowp::padding pad, unsigned
   std::vector<float> ref(n), ref_q(n);
   lowp::reference::gemv_w4a8<BW>(-1.0f, wi, {qp.data(), sp.data(), kp}, 0.0f, ref.data());
   lowp::reference::gemv_w4a8<BW>(0.5f, wi, {qq.data(), sq.data(), kp}, 0.0f, ref_q.data());
-  for (lowp::isa which : available_isas()) {
+  for (lowp::isa which : lowp::available_isas()) {
     INFO("isa " << lowp::name(which) << " per row");
     std::vector<float> y(n), yq(n);
     lowp::gemv(-1.0f, wi, lowp::int8_vector{qr.data(), k, d}, 0.0f, y.data(), n, which);
@@ -497,7 +490,7 @@ void check_interleaved_raw(std::size_t n, std::size_t k, unsigned seed) {
     std::vector<float> ref_q8 = y_old;
     lowp::reference::gemv_w4a8<BW>(0.75f, wi, {q.data(), s16.data(), k}, beta, ref_q8.data());
     const lowp::block_matrix_view<lowp::ggml_q8_0> xv(xq.data(), 1, k, lowp::padding::none);
-    for (lowp::isa which : available_isas()) {
+    for (lowp::isa which : lowp::available_isas()) {
       INFO("isa " << lowp::name(which) << " beta " << beta);
       std::vector<float> y = y_old, y8 = y_old;
       lowp::gemv(0.75f, wi, lowp::int8_vector{q.data(), k, s_row}, beta, y.data(), n, which);
@@ -542,7 +535,7 @@ TEST_CASE("gemv row_interleaved: a NaN weight scale gives a NaN row, others are 
   wt.raw()[9 * wt.row_bytes() + 17] = 0xFF;  // row 9 (second group), second block: E8M0 NaN
   const lowp::row_interleaved<lowp::mxfp4> wi(lowp::block_matrix_view<lowp::mxfp4>{wt});
   const std::vector<float> x = gaussian(k, 22);
-  for (lowp::isa which : available_isas()) {
+  for (lowp::isa which : lowp::available_isas()) {
     std::vector<float> y(n);
     lowp::gemv(1.0f, wi, x.data(), k, 0.0f, y.data(), n, lowp::gemv_options{lowp::activation_quantization::per_block},
                which);

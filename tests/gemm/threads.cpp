@@ -25,13 +25,6 @@ namespace {
 
 using lowp::matrix_view;
 
-std::vector<lowp::isa> available_isas() {
-  std::vector<lowp::isa> v;
-  for (lowp::isa i : lowp::all_isas)
-    if (lowp::isa_available(i)) v.push_back(i);
-  return v;
-}
-
 // Sets the thread count for one scope.
 struct threads_scope {
   int saved = lowp::num_threads();
@@ -126,7 +119,7 @@ TEST_CASE("gemm float32 on threads: rows and columns split bit-identical to one 
     for (auto& v : a) v = d(g);
     for (auto& v : b) v = d(g);
     for (auto& v : c0) v = d(g);
-    for (lowp::isa which : available_isas()) {
+    for (lowp::isa which : lowp::available_isas()) {
       INFO("isa " << lowp::name(which));
       same_on_all_thread_counts<float>(M, N, c0, [&](matrix_view<float> c) {
         lowp::gemm(0.75f, matrix_view<const float>(a.data(), M, K), matrix_view<const float>(b.data(), K, N), -0.5f,
@@ -150,7 +143,7 @@ TEST_CASE("gemm uint8 x int8 on threads equals reference::gemm", "[gemm][threads
     const matrix_view<const std::uint8_t> av(a.data(), M, K);
     const matrix_view<const std::int8_t> bv(b.data(), K, N);
     lowp::reference::gemm<std::uint8_t, std::int8_t, std::int32_t>(3, av, bv, -2, matrix_view<std::int32_t>(r.data(), M, N));
-    for (lowp::isa which : available_isas()) {
+    for (lowp::isa which : lowp::available_isas()) {
       INFO("isa " << lowp::name(which));
       const std::vector<std::int32_t> one = same_on_all_thread_counts<std::int32_t>(
           M, N, c0, [&](matrix_view<std::int32_t> c) { lowp::gemm(3, av, bv, -2, c, which); });
@@ -170,7 +163,7 @@ TEST_CASE("gemm with packed int4 A on threads: row ranges start on byte boundari
   const matrix_view<const std::int8_t> bv(b.data(), K, N);
   std::vector<std::int32_t> c0(M * N, 5), r = c0;
   lowp::reference::gemm<lowp::int4, std::int8_t, std::int32_t>(1, av, bv, 1, matrix_view<std::int32_t>(r.data(), M, N));
-  for (lowp::isa which : available_isas()) {
+  for (lowp::isa which : lowp::available_isas()) {
     INFO("isa " << lowp::name(which));
     const std::vector<std::int32_t> one = same_on_all_thread_counts<std::int32_t>(
         M, N, c0, [&](matrix_view<std::int32_t> c) { lowp::gemm(1, av, bv, 1, c, which); });
@@ -192,7 +185,7 @@ TEST_CASE("gemm with block weights on threads: stored rows split, transposed vie
     for (auto& v : x) v = d(g);
     const lowp::block_tensor<lowp::mxfp4> wq(w, N, K, opt);
     const lowp::block_matrix_view<lowp::mxfp4> wv(wq);
-    for (lowp::isa which : available_isas()) {
+    for (lowp::isa which : lowp::available_isas()) {
       INFO("mxfp4 B, isa " << lowp::name(which));
       same_on_all_thread_counts<float>(M, N, c0, [&](matrix_view<float> c) {
         lowp::gemm(1.f, matrix_view<const float>(x.data(), M, K), wv.transposed(), 0.f, c, which);
@@ -206,7 +199,7 @@ TEST_CASE("gemm with block weights on threads: stored rows split, transposed vie
     for (auto& v : a) v = d(g);
     for (auto& v : b) v = d(g);
     const lowp::block_tensor<lowp::ggml_q4_0> aq(a, M, K, opt);
-    for (lowp::isa which : available_isas()) {
+    for (lowp::isa which : lowp::available_isas()) {
       INFO("ggml_q4_0 A, isa " << lowp::name(which));
       same_on_all_thread_counts<float>(M, N, c0, [&](matrix_view<float> c) {
         lowp::gemm(1.f, lowp::block_matrix_view<lowp::ggml_q4_0>(aq), matrix_view<const float>(b.data(), K, N), 0.f,

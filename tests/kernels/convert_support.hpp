@@ -31,12 +31,7 @@ inline std::string hex(std::uint32_t v, int digits = 8) {
 
 // The ISAs these tests run: every ISA compiled in and supported by this CPU.
 // A compiled-in ISA the CPU lacks is reported, never silently skipped.
-inline std::vector<lowp::isa> tested_isas() {
-  std::vector<lowp::isa> out;
-  for (lowp::isa i : lowp::all_isas)
-    if (lowp::isa_available(i)) out.push_back(i);
-  return out;
-}
+inline std::vector<lowp::isa> tested_isas() { return lowp::available_isas(); }
 inline void warn_untested_isas() {
   for (lowp::isa i : lowp::all_isas)
     if (lowp::isa_compiled(i) && !lowp::isa_supported_by_cpu(i))

@@ -1,5 +1,6 @@
 // lowp::isa names, runtime selection and forcing.
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -72,4 +73,18 @@ TEST_CASE("forcing an ISA that cannot run here throws lowp::error naming it", "[
                         Catch::Contains(std::string(lowp::name(i))));
   }
   CHECK(unavailable >= 1);  // at least the other architecture family's ISAs
+}
+
+TEST_CASE("available_isas lists exactly the ISAs isa_available accepts, scalar first", "[isa]") {
+  const std::vector<lowp::isa> v = lowp::available_isas();
+  REQUIRE(!v.empty());
+  CHECK(v.front() == lowp::isa::scalar);
+  std::size_t expected = 0;
+  for (lowp::isa i : lowp::all_isas) {
+    const bool listed = std::find(v.begin(), v.end(), i) != v.end();
+    INFO("isa " << lowp::name(i));
+    CHECK(listed == lowp::isa_available(i));
+    expected += lowp::isa_available(i) ? 1 : 0;
+  }
+  CHECK(v.size() == expected);
 }

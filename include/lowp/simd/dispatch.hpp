@@ -8,6 +8,7 @@
 // ISA's flags). Without those sources only isa::scalar exists.
 
 #include <string>
+#include <vector>
 
 #include "lowp/error.hpp"
 #include "lowp/isa.hpp"
@@ -60,6 +61,14 @@ inline bool isa_supported_by_cpu(isa i) {
 
 // Compiled in and supported by the CPU.
 inline bool isa_available(isa i) { return isa_compiled(i) && isa_supported_by_cpu(i); }
+
+// Every available ISA, in all_isas order (scalar first).
+inline std::vector<isa> available_isas() {
+  std::vector<isa> out;
+  for (isa i : all_isas)
+    if (isa_available(i)) out.push_back(i);
+  return out;
+}
 
 // The best available ISA; isa::scalar when nothing else is.
 inline isa best_isa() {
