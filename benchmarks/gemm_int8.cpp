@@ -81,6 +81,11 @@ void register_gemm_int8() {
   // LOWP_BENCH_NO_VNNI=1: the avx2 and avx512bw kernels without VNNI.
   if (const char* v = std::getenv("LOWP_BENCH_NO_VNNI"); v != nullptr && v[0] == '1')
     lowp::kernels::detail::igemm_allow_vnni() = false;
+  // LOWP_BENCH_WINOGRAD=0 or 1: the avx2 kernel without VNNI in the direct
+  // or in Winograd's form (default: the automatic choice).
+  if (const char* v = std::getenv("LOWP_BENCH_WINOGRAD"); v != nullptr && (v[0] == '0' || v[0] == '1'))
+    lowp::kernels::detail::igemm_winograd() =
+        v[0] == '1' ? lowp::kernels::igemm_winograd_choice::always : lowp::kernels::igemm_winograd_choice::never;
   register_pair<std::uint8_t, std::int8_t>();
   register_pair<std::int8_t, std::int8_t>();
 }

@@ -115,17 +115,33 @@ void check_on(lowp::isa which, const gemm_case& t, std::uint32_t seed) {
   REQUIRE(wrong == 0);
 }
 
-// Every available ISA; on avx2 and avx512bw both with and without VNNI.
+// f(isa) on every available ISA; on avx2 and avx512bw both with and without
+// VNNI, and on avx2 without VNNI in both the direct and Winograd's form.
+template <class F>
+void each_kernel(F&& f) {
+  using lowp::kernels::igemm_winograd_choice;
+  for (lowp::isa which : lowp::available_isas()) {
+    f(which);
+    if (which != lowp::isa::avx2 && which != lowp::isa::avx512bw) continue;
+    lowp::kernels::detail::igemm_allow_vnni() = false;
+    if (which == lowp::isa::avx2) {
+      for (igemm_winograd_choice w : {igemm_winograd_choice::always, igemm_winograd_choice::never}) {
+        lowp::kernels::detail::igemm_winograd() = w;
+        INFO("without VNNI, Winograd's form: " << (w == igemm_winograd_choice::always ? "always" : "never"));
+        f(which);
+      }
+      lowp::kernels::detail::igemm_winograd() = igemm_winograd_choice::automatic;
+    } else {
+      INFO("without VNNI");
+      f(which);
+    }
+    lowp::kernels::detail::igemm_allow_vnni() = true;
+  }
+}
+
 template <class TA, class TB>
 void check_all(const gemm_case& t, std::uint32_t seed) {
-  for (lowp::isa which : lowp::available_isas()) {
-    check_on<TA, TB>(which, t, seed);
-    if (which == lowp::isa::avx2 || which == lowp::isa::avx512bw) {
-      lowp::kernels::detail::igemm_allow_vnni() = false;
-      check_on<TA, TB>(which, t, seed);
-      lowp::kernels::detail::igemm_allow_vnni() = true;
-    }
-  }
+  each_kernel([&](lowp::isa which) { check_on<TA, TB>(which, t, seed); });
 }
 
 // big: also a case with M across the row block (slow for the reference on
@@ -140,6 +156,7 @@ void check_shapes(bool big = true) {
       {5, 3, 0, layout::row_major, layout::row_major, 2, 3},
       {13, 35, 513},                                          // K crosses KC with an odd tail
       {200, 37, 1100, layout::row_major, layout::row_major, -3, 1},  // M crosses MC, K crosses KC twice
+      {6, 19, 4103, layout::col_major, layout::row_major, 1, 3},     // K crosses the Winograd KC (2048) twice
       {11, 50, 31, layout::col_major, layout::col_major, 1, -2},
       {9, 19, 40, layout::sub_view, layout::strided, 5, 7},
       {17, 33, 45, layout::strided, layout::sub_view, -1, 0},
@@ -194,7 +211,7 @@ TEST_CASE("gemm integer fast path: no int16 saturation of 255 x 127 + 255 x 127"
   const std::uint8_t a[2] = {255, 255};
   const std::int8_t b[2] = {127, 127};
   const std::int8_t bn[2] = {-128, -128};
-  for (lowp::isa which : lowp::available_isas()) {
+  each_kernel([&](lowp::isa which) {
     INFO(lowp::name(which));
     std::int32_t c = 12345;
     lowp::gemm(1, matrix_view<const std::uint8_t>(a, 1, 2), matrix_view<const std::int8_t>(b, 2, 1), 0,
@@ -203,7 +220,7 @@ TEST_CASE("gemm integer fast path: no int16 saturation of 255 x 127 + 255 x 127"
     lowp::gemm(1, matrix_view<const std::uint8_t>(a, 1, 2), matrix_view<const std::int8_t>(bn, 2, 1), 0,
                matrix_view<std::int32_t>(&c, 1, 1), which);
     REQUIRE(c == -65280);
-  }
+  });
 }
 
 TEST_CASE("gemm integer fast path: long K wraps modulo 2^32 like the reference", "[gemm][gemm_int8]") {
@@ -217,7 +234,7 @@ TEST_CASE("gemm integer fast path: long K wraps modulo 2^32 like the reference",
   const matrix_view<const std::int8_t> bv(b.data(), K, N);
   // Column 0 by hand: 255 * -128 * K mod 2^32.
   const std::int32_t col0 = std::int32_t(std::uint32_t(std::int64_t(255) * -128 * std::int64_t(K)));
-  for (lowp::isa which : lowp::available_isas()) {
+  each_kernel([&](lowp::isa which) {
     for (std::int32_t alpha : {1, 7}) {
       INFO(lowp::name(which) << " alpha " << alpha);
       std::vector<std::int32_t> c(M * N, -1), r(M * N, -1);
@@ -227,12 +244,12 @@ TEST_CASE("gemm integer fast path: long K wraps modulo 2^32 like the reference",
       REQUIRE(c == r);
       REQUIRE(c[0] == std::int32_t(std::uint32_t(col0) * std::uint32_t(alpha)));
     }
-  }
+  });
 }
 
 TEST_CASE("gemm integer fast path: beta = 0 ignores whatever C holds", "[gemm][gemm_int8]") {
   const std::int8_t a[4] = {1, 2, 3, 4}, b[4] = {5, 6, 7, 8};
-  for (lowp::isa which : lowp::available_isas()) {
+  each_kernel([&](lowp::isa which) {
     INFO(lowp::name(which));
     std::int32_t c[4] = {std::numeric_limits<std::int32_t>::min(), -1, 0x5a5a5a5a, std::numeric_limits<std::int32_t>::max()};
     lowp::gemm(2, matrix_view<const std::int8_t>(a, 2, 2), matrix_view<const std::int8_t>(b, 2, 2), 0,
@@ -241,7 +258,7 @@ TEST_CASE("gemm integer fast path: beta = 0 ignores whatever C holds", "[gemm][g
     REQUIRE(c[1] == 2 * 22);
     REQUIRE(c[2] == 2 * 43);
     REQUIRE(c[3] == 2 * 50);
-  }
+  });
 }
 
 TEST_CASE("gemm integer fast path: argument errors", "[gemm][gemm_int8]") {

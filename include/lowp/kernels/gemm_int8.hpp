@@ -42,6 +42,22 @@
 // instruction of VPDPWSSD on pairs and half the panel bytes. The quad panels
 // have the pair panels' strides in bytes, so the tiles walk both.
 //
+// Without VNNI, AVX2 may instead take Winograd's inner product (S. Winograd,
+// "A new algorithm for inner product", IEEE Trans. Computers C-17(7), 1968)
+// on the same pair panels, two pairs (p, p + 1) = depths (k0, k1), (k2, k3)
+// at a time, pairing k0 with k2 and k1 with k3:
+//   a0 b0 + a1 b1 + a2 b2 + a3 b3 = (a0 + b2)(a2 + b0) + (a1 + b3)(a3 + b1)
+//                                   - (a0 a2 + a1 a3) - (b0 b2 + b1 b3).
+// The first two terms are one VPMADDWD of (A pair p + B pair p + 1) and
+// (A pair p + 1 + B pair p); the last two depend on the row of A alone and
+// the column of B alone (igemm_pair_products, once per packed block) and
+// start the tile's accumulators. Half the multiplies, one 16-bit add more
+// per product pair: every element lies in [-128, 255], so each sum lies in
+// [-256, 510] (no 16-bit wrap) and each VPMADDWD lane in +-520200 (exact);
+// the identity holds modulo 2^32, so the wrapping int32 result is the same
+// as the direct sum's. Its panels have an even number of pairs (a zero pair
+// pads an odd count). igemm_block::winograd says which form a block takes.
+//
 // Zero-padded panels make tails of any shape run the full micro-kernel; only
 // the valid part of a tile is written back. An odd K gets a zero partner.
 
@@ -51,6 +67,7 @@
 #include <memory>
 #include <new>
 #include <type_traits>
+#include <vector>
 
 #include "lowp/core/element.hpp"
 #include "lowp/isa.hpp"
@@ -71,6 +88,12 @@ struct igemm_block {
   bool read_c = false;                 // false: C <- alpha * sum, C not read
   bool vnni = true;                    // use VPDPWSSD where the CPU has it
   bool quads = false;                  // a, b hold uint8 x int8 depth quads (below), kp quads
+  // Winograd's form (above): kp even, and C <- alpha * (sum - a_corr[i] -
+  // b_corr[j]) + beta * C with a_corr, b_corr the pair products of the block's
+  // rows of A and columns of B (igemm_pair_products).
+  bool winograd = false;
+  const std::uint32_t* a_corr = nullptr;  // mc rows (panels padded with zeros)
+  const std::uint32_t* b_corr = nullptr;  // nc columns (panels padded with zeros)
 };
 
 // One panel of an 8-bit operand to pack (igemm_pack): rows x kc elements at
@@ -101,6 +124,23 @@ constexpr igemm_shape igemm_shape_of(isa i) {
     default: return {4, 8, 64, 256, 2048};
   }
 }
+// The shape of the Winograd tiles, where an ISA has them. avx2: 4 x 16, the
+// widest tile whose accumulators, B vectors and sums fit 16 ymm registers.
+// Its step reads 128 bytes of B per 256 products (half the direct tile's
+// rate), few enough to stream the B micro-panel from L2, so KC is 2048
+// depths: C is read back once per 2048 depths instead of per 512, and MC = 48
+// keeps the A block (192 KiB) in L2. At 2048^3 on Zen 5, medians of 14
+// processes: KC 2048 191, KC 1024 186, KC 512 188 GOP/s (the direct tile
+// 178).
+constexpr igemm_shape igemm_winograd_shape_of(isa i) {
+  if (i == isa::avx2) return {4, 16, 48, 2048, 2048};
+  return igemm_shape_of(i);
+}
+
+// Whether the integer GEMM takes Winograd's form where an ISA has it:
+// automatic (where the CPU has no VNNI and the form is faster on it; see
+// avx2_igemm.hpp), always or never (tests cover both forms on any CPU).
+enum class igemm_winograd_choice { automatic, always, never };
 
 // The integer GEMM micro-kernels of one architecture (Arch =
 // simd::arch_t<isa>), instantiated per ISA: block() computes one igemm_block
@@ -115,6 +155,10 @@ struct int8_gemm_kernel {
   // Whether block() takes uint8 x int8 quad panels on this CPU.
   template <class Arch>
   static bool quads(Arch);
+  // Whether block() has Winograd tiles, and whether it should take them
+  // given whether VNNI may be used (the automatic choice).
+  template <class Arch>
+  static bool winograd(Arch, bool vnni_allowed, igemm_winograd_choice choice);
 };
 
 namespace detail {
@@ -170,7 +214,9 @@ void igemm_block_portable(const igemm_block& blk) {
 #define LOWP_DETAIL_INT8_GEMM_INSTANCES(PREFIX, ARCH)                                                              \
   PREFIX template void ::lowp::kernels::int8_gemm_kernel::block<ARCH>(ARCH, const ::lowp::kernels::igemm_block&); \
   PREFIX template bool ::lowp::kernels::int8_gemm_kernel::pack<ARCH>(ARCH, const ::lowp::kernels::igemm_pack_job&); \
-  PREFIX template bool ::lowp::kernels::int8_gemm_kernel::quads<ARCH>(ARCH);
+  PREFIX template bool ::lowp::kernels::int8_gemm_kernel::quads<ARCH>(ARCH);                                   \
+  PREFIX template bool ::lowp::kernels::int8_gemm_kernel::winograd<ARCH>(ARCH, bool,                           \
+                                                                         ::lowp::kernels::igemm_winograd_choice);
 #define LOWP_DETAIL_INT8_GEMM_DEFINE(ARCH) LOWP_DETAIL_INT8_GEMM_INSTANCES(, ARCH)
 
 #if defined(LOWP_ISA_SCALAR) && LOWP_ISA_SCALAR
@@ -280,6 +326,20 @@ bool int8_gemm_kernel::quads(Arch) {
   return false;
 }
 
+template <class Arch>
+bool int8_gemm_kernel::winograd(Arch, bool vnni_allowed, igemm_winograd_choice choice) {
+#if LOWP_DETAIL_IGEMM_AVX2
+  if constexpr (std::is_same_v<Arch, simd::arch_t<isa::avx2>>) {
+    if (vnni_allowed && simd::avx2_igemm::has_avx_vnni()) return false;
+    return choice == igemm_winograd_choice::always ||
+           (choice == igemm_winograd_choice::automatic && simd::avx2_igemm::winograd_preferred());
+  }
+#endif
+  (void)vnni_allowed;
+  (void)choice;
+  return false;
+}
+
 namespace detail {
 
 inline bool igemm_pack_on(isa which, const igemm_pack_job& job) {
@@ -301,6 +361,15 @@ inline bool igemm_quads_on(isa which) {
 #endif
 #if LOWP_ISA_AVX512BW
     case isa::avx512bw: return int8_gemm_kernel::quads<simd::arch_t<isa::avx512bw>>({});
+#endif
+    default: return false;
+  }
+}
+
+inline bool igemm_winograd_on(isa which, bool vnni_allowed, igemm_winograd_choice choice) {
+  switch (which) {
+#if LOWP_ISA_AVX2
+    case isa::avx2: return int8_gemm_kernel::winograd<simd::arch_t<isa::avx2>>({}, vnni_allowed, choice);
 #endif
     default: return false;
   }
@@ -334,6 +403,13 @@ inline bool& igemm_allow_vnni() {
   return allow;
 }
 
+// Whether the avx2 kernel takes Winograd's form (results are identical
+// either way; tests force each form).
+inline igemm_winograd_choice& igemm_winograd() {
+  static igemm_winograd_choice choice = igemm_winograd_choice::automatic;
+  return choice;
+}
+
 // A buffer of n int16 on a 64-byte boundary (one cache line, one zmm).
 struct igemm_buffer {
   struct free_aligned {
@@ -358,18 +434,42 @@ inline igemm_buffer& igemm_thread_buffer(int which) {
   return buffers[which];
 }
 
+// Winograd's row and column terms of this thread (0: A rows, 1: B columns).
+inline std::vector<std::uint32_t>& igemm_thread_corrections(int which) {
+  thread_local std::vector<std::uint32_t> corr[2];
+  return corr[which];
+}
+
+// Winograd's terms of packed panels with kp (even) pairs: out[q * mr + r] =
+// sum over steps s of pair 2s . pair 2s + 1 of row r of panel q (modulo 2^32).
+inline void igemm_pair_products(const std::int16_t* panels, std::size_t count, std::size_t mr, std::size_t kp,
+                                std::uint32_t* out) {
+  for (std::size_t q = 0; q < count; ++q, panels += kp * mr * 2, out += mr) {
+    std::fill(out, out + mr, 0U);
+    for (std::size_t s = 0; s < kp; s += 2) {
+      const std::int16_t* const x = panels + s * mr * 2;
+      const std::int16_t* const y = x + mr * 2;
+      for (std::size_t r = 0; r < mr; ++r)
+        out[r] += std::uint32_t(std::int32_t(x[2 * r]) * y[2 * r] + std::int32_t(x[2 * r + 1]) * y[2 * r + 1]);
+    }
+  }
+}
+
 // Packs rows [i0, i0 + mc) x depths [p0, p0 + kc) of `a` into MR-row panels of
 // depth pairs (the layout at the top of this file), zero-padded to whole
-// panels and an even depth. B is packed as its transpose (columns as rows).
+// panels and an even depth; with even_pairs, to an even number of pairs
+// (Winograd's panels). B is packed as its transpose (columns as rows).
 template <class T>
 void igemm_pack(matrix_view<const T> a, std::size_t mr, std::size_t i0, std::size_t mc, std::size_t p0,
-                std::size_t kc, std::int16_t* dst, isa which) {
-  const std::size_t kp = (kc + 1) / 2;
+                std::size_t kc, std::int16_t* dst, isa which, bool even_pairs = false) {
+  const std::size_t kp_data = (kc + 1) / 2;
+  const std::size_t kp = even_pairs ? (kp_data + 1) / 2 * 2 : kp_data;
   const std::size_t panels = (mc + mr - 1) / mr;
   for (std::size_t q = 0; q < panels; ++q) {
     std::int16_t* const out = dst + q * kp * mr * 2;
     const std::size_t rows = std::min(mr, mc - q * mr);
     const std::size_t r0 = i0 + q * mr;
+    if (kp != kp_data) std::fill(out + kp_data * mr * 2, out + kp * mr * 2, std::int16_t(0));
     if constexpr (std::is_same_v<T, std::int8_t> || std::is_same_v<T, std::uint8_t>) {
       const T* const base = a.data() + a.offset(r0, p0);
       const std::size_t rs = a.row_stride(), cs = a.col_stride();
@@ -440,14 +540,25 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
                   matrix_view<std::int32_t> c, isa which) {
   const std::size_t M = c.rows(), N = c.cols(), K = a.cols();
   if (M == 0 || N == 0) return;
-  const igemm_shape sh = igemm_shape_of(which);
   // uint8 x int8 on VNNI: byte quads, twice the depths in the same panel bytes.
   constexpr bool u8s8 = std::is_same_v<TA, std::uint8_t> && std::is_same_v<TB, std::int8_t>;
   const bool quads = u8s8 && igemm_allow_vnni() && igemm_quads_on(which);
+  const bool wino = !quads && igemm_winograd_on(which, igemm_allow_vnni(), igemm_winograd());
+  const igemm_shape sh = wino ? igemm_winograd_shape_of(which) : igemm_shape_of(which);
   const std::size_t KC = quads ? 2 * sh.kc : sh.kc, MC = std::min(sh.mc, (M + sh.mr - 1) / sh.mr * sh.mr),
                     NC = std::min(sh.nc, (N + sh.nr - 1) / sh.nr * sh.nr);
-  std::int16_t* const ap = igemm_thread_buffer(0).reserve(MC * (sh.kc + 2));
-  std::int16_t* const bp = igemm_thread_buffer(1).reserve(NC * (sh.kc + 2));
+  std::int16_t* const ap = igemm_thread_buffer(0).reserve(MC * (sh.kc + 4));
+  std::int16_t* const bp = igemm_thread_buffer(1).reserve(NC * (sh.kc + 4));
+  std::uint32_t* a_corr = nullptr;
+  std::uint32_t* b_corr = nullptr;
+  if (wino) {
+    std::vector<std::uint32_t>& ca = igemm_thread_corrections(0);
+    std::vector<std::uint32_t>& cb = igemm_thread_corrections(1);
+    if (ca.size() < MC) ca.resize(MC);
+    if (cb.size() < NC) cb.resize(NC);
+    a_corr = ca.data();
+    b_corr = cb.data();
+  }
   const matrix_view<const TB> bt = b.transposed();
   igemm_block blk;
   blk.a = ap;
@@ -457,28 +568,34 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
   blk.alpha = std::uint32_t(alpha);
   blk.vnni = igemm_allow_vnni();
   blk.quads = quads;
+  blk.winograd = wino;
+  blk.a_corr = a_corr;
+  blk.b_corr = b_corr;
   for (std::size_t j0 = 0; j0 < N; j0 += NC) {
     const std::size_t nc = std::min(NC, N - j0);
     for (std::size_t p0 = 0; p0 == 0 || p0 < K; p0 += KC) {
       const std::size_t kc = std::min(KC, K - p0);
+      const std::size_t kp = quads ? (kc + 3) / 4 : wino ? (kc + 3) / 4 * 2 : (kc + 1) / 2;
       if constexpr (u8s8) {
         if (quads) igemm_pack_quads<TB>(bt, sh.nr, j0, nc, p0, kc, reinterpret_cast<std::uint8_t*>(bp), which);
-        else igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp, which);
+        else igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp, which, wino);
       } else {
-        igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp, which);
+        igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp, which, wino);
       }
+      if (wino) igemm_pair_products(bp, (nc + sh.nr - 1) / sh.nr, sh.nr, kp, b_corr);
       const bool first = p0 == 0;
       for (std::size_t i0 = 0; i0 < M; i0 += MC) {
         const std::size_t mc = std::min(MC, M - i0);
         if constexpr (u8s8) {
           if (quads) igemm_pack_quads<TA>(a, sh.mr, i0, mc, p0, kc, reinterpret_cast<std::uint8_t*>(ap), which);
-          else igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which);
+          else igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which, wino);
         } else {
-          igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which);
+          igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which, wino);
         }
+        if (wino) igemm_pair_products(ap, (mc + sh.mr - 1) / sh.mr, sh.mr, kp, a_corr);
         blk.mc = mc;
         blk.nc = nc;
-        blk.kp = quads ? (kc + 3) / 4 : (kc + 1) / 2;
+        blk.kp = kp;
         blk.c = c.data() + c.offset(i0, j0);
         // Later depth blocks add to C: alpha * (s1 + s2) = alpha * s1 + alpha * s2 (mod 2^32).
         blk.beta = first ? std::uint32_t(beta) : 1U;
