@@ -17,7 +17,9 @@
 // bytes_per_second = weight bytes per call (the raw block bytes, the same
 // for the interleaved layout when 8 divides N; 4 N K for float32). The
 // block weights are random element bytes with in-range scales (the
-// kernels' speed does not depend on the values).
+// kernels' speed does not depend on the values). At 8192 x 8192 on avx2 and
+// avx512bw, ggml_q4_0 (int8, _r8 int8, float32 activations) and float32 also
+// run on T threads: names ending /threads:<T>, wall-clock time.
 
 #include <cstdint>
 #include <random>
@@ -33,6 +35,7 @@
 #include <lowp/isa.hpp>
 #include <lowp/kernels/gemm.hpp>
 #include <lowp/reference/block.hpp>
+#include <lowp/threads.hpp>
 
 #include "bench.hpp"
 
@@ -158,6 +161,31 @@ void register_gemv() {
         block_gemv<lowp::ggml_q4_0>(s, size, size, activations::float32, which);
       });
       add("float32xfloat32", [=](benchmark::State& s) { float_gemv(s, size, size, which); });
+      if (!has_gemv_kernels(which) || size != 8192) continue;
+      // The same on T threads (lowp::set_num_threads), wall-clock time.
+      for (int t : gemm_thread_counts()) {
+        auto add_threads = [&](const std::string& weights, auto fn) {
+          benchmark::RegisterBenchmark(
+              ("gemv/" + weights + "/" + shape + "/" + isa + "/threads:" + std::to_string(t)).c_str(),
+              [fn, t](benchmark::State& s) {
+                lowp::set_num_threads(t);
+                fn(s);
+                lowp::set_num_threads(1);
+              })
+              ->Unit(benchmark::kMicrosecond)
+              ->UseRealTime();
+        };
+        add_threads("ggml_q4_0xint8", [=](benchmark::State& s) {
+          block_gemv<lowp::ggml_q4_0>(s, size, size, activations::int8, which);
+        });
+        add_threads("ggml_q4_0_r8xint8", [=](benchmark::State& s) {
+          interleaved_gemv<lowp::ggml_q4_0>(s, size, size, activations::int8, which);
+        });
+        add_threads("ggml_q4_0xfloat32", [=](benchmark::State& s) {
+          block_gemv<lowp::ggml_q4_0>(s, size, size, activations::float32, which);
+        });
+        add_threads("float32xfloat32", [=](benchmark::State& s) { float_gemv(s, size, size, which); });
+      }
     }
   }
 }

@@ -1,6 +1,6 @@
 // peer/openblas/sgemm/<M>x<N>x<K> and peer/openblas/sgemv/<N>x<K>: OpenBLAS
 // (Debian libopenblas-dev) on the shapes lowp's gemm/gemv benchmarks use,
-// pinned to one thread. Counters as lowp's own: FLOPS for sgemm (2 M N K per
+// pinned to one thread (names ending /threads:<T>: T threads). Counters as lowp's own: FLOPS for sgemm (2 M N K per
 // call), bytes_per_second for sgemv (the 4 N K bytes of float32 weights).
 
 #include "bench.hpp"
@@ -68,6 +68,16 @@ void register_peer_openblas() {
     benchmark::RegisterBenchmark(("peer/openblas/sgemv/" + std::to_string(n) + "x" + std::to_string(n)).c_str(),
                                  [n](benchmark::State& st) { sgemv(st, n, n); })
         ->Unit(benchmark::kMicrosecond);
+  // The 8192^2 sgemv on T threads, wall-clock time.
+  for (int t : gemm_thread_counts())
+    benchmark::RegisterBenchmark(("peer/openblas/sgemv/8192x8192/threads:" + std::to_string(t)).c_str(),
+                                 [t](benchmark::State& st) {
+                                   openblas_set_num_threads(t);
+                                   sgemv(st, 8192, 8192);
+                                   openblas_set_num_threads(1);
+                                 })
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime();
 }
 
 }  // namespace lowp_bench

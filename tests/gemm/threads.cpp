@@ -1,7 +1,7 @@
-// lowp::gemm on several threads (lowp/threads.hpp): the thread count and its
-// errors, the range split, and results bit-identical to one thread (and, for
-// the integer path, to reference::gemm) for row and column splits, plain,
-// packed and block operands, on every available ISA.
+// lowp::gemm and lowp::gemv on several threads (lowp/threads.hpp): the
+// thread count and its errors, the range split, and results bit-identical to
+// one thread (and, for the integer path, to reference::gemm) for row and
+// column splits, plain, packed and block operands, on every available ISA.
 
 #include <catch2/catch.hpp>
 
@@ -16,7 +16,10 @@
 
 #include "lowp/block/block_matrix_view.hpp"
 #include "lowp/error.hpp"
+#include "lowp/block/row_interleaved.hpp"
 #include "lowp/kernels/gemm.hpp"
+#include "lowp/kernels/gemv.hpp"
+#include "lowp/reference/block.hpp"
 #include "lowp/reference/gemm.hpp"
 #include "lowp/simd/dispatch.hpp"
 #include "lowp/threads.hpp"
@@ -235,4 +238,74 @@ TEST_CASE("gemm under 2^22 operations or with one range's rows stays on the call
              matrix_view<float>(c.data(), 192, 192));
   CHECK(lowp::detail::parallel_runs() == runs);
   CHECK(c[0] == 8.f);
+}
+
+TEST_CASE("gemv on threads: float32 and ggml_q4_0 plain and row-interleaved bit-identical to one thread",
+          "[gemm][threads]") {
+  // 2004 rows: the last 16-row range ends in a partial group of 4 (of 8 in
+  // the interleaved layout); each weight matrix is over 4 MiB, so it is split.
+  constexpr std::size_t n = 2004, k = 4608, kf = 1100;
+  std::mt19937 g(17);
+  std::normal_distribution<float> d(0.f, 1.f);
+  std::vector<float> af(n * kf), xf(k), y0(n);
+  for (auto& v : af) v = d(g);
+  for (auto& v : xf) v = d(g);
+  for (auto& v : y0) v = d(g);
+  std::vector<std::uint8_t> raw(lowp::reference::raw_bytes<lowp::ggml_q4_0>(n, k));
+  for (auto& b : raw) b = std::uint8_t(g());
+  for (std::size_t blk = 0; blk < raw.size() / 18; ++blk) {  // scales 2^-6 .. 2^-3 (float16 0x2400 .. 0x3000)
+    raw[blk * 18] = 0x00;
+    raw[blk * 18 + 1] = std::uint8_t(0x24 + 4 * (blk % 4));
+  }
+  const lowp::block_matrix_view<lowp::ggml_q4_0> wv(raw.data(), n, k, lowp::padding::none);
+  const lowp::row_interleaved<lowp::ggml_q4_0> wi = lowp::interleave_rows(wv);
+  std::vector<std::int8_t> q(k);
+  for (auto& v : q) v = std::int8_t(g());
+  const lowp::int8_vector xq{q.data(), k, 0.03125f};
+  const lowp::gemv_options dyn{lowp::activation_quantization::per_block};
+  for (lowp::isa which : lowp::available_isas()) {
+    INFO("isa " << lowp::name(which));
+    {
+      // 2004 x 1100 float32 (8.8 MB; where there is no GEMV kernel, lowp::gemm
+      // with 2.2 M products, over its 2^21).
+      INFO("float32");
+      same_on_all_thread_counts<float>(n, 1, y0, [&](matrix_view<float> y) {
+        lowp::gemv(0.5f, matrix_view<const float>(af.data(), n, kf), xf.data(), kf, -0.25f, y.data(), n, which);
+      });
+    }
+    {
+      INFO("ggml_q4_0 x int8_vector");
+      same_on_all_thread_counts<float>(n, 1, y0, [&](matrix_view<float> y) {
+        lowp::gemv(0.5f, wv, xq, -0.25f, y.data(), n, which);
+      });
+    }
+    {
+      INFO("ggml_q4_0 x float32 quantized per block");
+      same_on_all_thread_counts<float>(n, 1, y0, [&](matrix_view<float> y) {
+        lowp::gemv(0.5f, wv, xf.data(), k, -0.25f, y.data(), n, dyn, which);
+      });
+    }
+    {
+      INFO("ggml_q4_0 row-interleaved x int8_vector");
+      same_on_all_thread_counts<float>(n, 1, y0, [&](matrix_view<float> y) {
+        lowp::gemv(0.5f, wi, xq, -0.25f, y.data(), n, which);
+      });
+    }
+    if (which == lowp::isa::avx2 || which == lowp::isa::avx512bw) {
+      INFO("ggml_q4_0 x float32 (weight-only kernel)");
+      same_on_all_thread_counts<float>(n, 1, y0, [&](matrix_view<float> y) {
+        lowp::gemv(0.5f, wv, xf.data(), k, -0.25f, y.data(), n, which);
+      });
+    }
+  }
+}
+
+TEST_CASE("gemv under 4 MiB of weights stays on the calling thread", "[gemm][threads]") {
+  const threads_scope t(4);
+  constexpr std::size_t n = 1024, k = 1000;  // 4,096,000 bytes of float32, just under 2^22
+  std::vector<float> a(n * k, 1.f), x(k, 1.f), y(n, 0.f);
+  const std::size_t runs = lowp::detail::parallel_runs();
+  lowp::gemv(1.f, matrix_view<const float>(a.data(), n, k), x.data(), k, 0.f, y.data(), n);
+  CHECK(lowp::detail::parallel_runs() == runs);
+  CHECK(y[n - 1] == float(k));
 }

@@ -427,8 +427,9 @@ struct igemm_buffer {
 };
 
 // The packing buffers of this thread (0: A, 1: B), kept from call to call:
-// a B block is up to NC x KC 16-bit values (4 MiB on AVX2), and allocating
-// it per call made every call page-fault its way through fresh memory.
+// a B block is up to NC x KC 16-bit values (4 MiB on AVX2, 8 MiB in
+// Winograd's form), and allocating it per call made every call page-fault
+// its way through fresh memory.
 inline igemm_buffer& igemm_thread_buffer(int which) {
   thread_local igemm_buffer buffers[2];
   return buffers[which];

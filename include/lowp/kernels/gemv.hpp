@@ -44,6 +44,7 @@
 #include <span>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "lowp/block/block_matrix_view.hpp"
@@ -56,6 +57,7 @@
 #include "lowp/reference/gemv.hpp"
 #include "lowp/simd/api.hpp"
 #include "lowp/simd/dispatch.hpp"
+#include "lowp/threads.hpp"
 
 namespace lowp {
 
@@ -169,21 +171,53 @@ std::size_t padded_k(const block_matrix_view<BF>& w) {
   return w.row_bytes() / BF::bytes_per_block * BF::block_size;
 }
 
+// Threads for the GEMV kernels (lowp/threads.hpp): rows [0, n) in ranges
+// starting at multiples of gemv_thread_granule rows, f(r0, r1) per range.
+// Every kernel computes each row on its own, in groups of 4 or 8 rows
+// counted from the start of its range, so ranges that start on a multiple of
+// 16 group every row as one thread does: bit-identical results. Under
+// gemv_thread_bytes of weights (a few microseconds of memory traffic, about
+// the cost of starting a thread) the calling thread does it all.
+inline constexpr std::size_t gemv_thread_granule = 16;
+inline constexpr std::size_t gemv_thread_bytes = std::size_t(1) << 22;
+
+// Whether `which` has the float32 and weight-only GEMV kernels (avx2 code,
+// built into this program).
+inline bool gemv_float_kernels_on(isa which) {
+  bool on = false;
+#if LOWP_ISA_AVX2
+  on = on || which == isa::avx2;
+#endif
+#if LOWP_ISA_AVX512BW
+  on = on || which == isa::avx512bw;
+#endif
+  return on;
+}
+
+template <class F>
+void gemv_rows(std::size_t n, std::size_t weight_bytes, F&& f) {
+  const int threads = weight_bytes >= gemv_thread_bytes ? num_threads() : 1;
+  lowp::detail::parallel_ranges(n, gemv_thread_granule, threads, std::forward<F>(f));
+}
+
 template <class BF>
 void gemv_w4a8_on(isa which, const block_matrix_view<BF>& w, const w4a8_operand& x, float alpha, float beta,
                   float* y) {
-  const std::size_t n = w.stored_rows();
-  switch (which) {
+  const std::size_t rb = w.row_bytes();
+  gemv_rows(w.stored_rows(), w.stored_rows() * rb, [&](std::size_t r0, std::size_t r1) {
+    const std::uint8_t* const wr = w.data() + r0 * rb;
+    const std::size_t n = r1 - r0;
+    switch (which) {
 #if LOWP_ISA_AVX2
-    case isa::avx2:
-      return gemv_kernel::w4a8<simd::arch_t<isa::avx2>, BF>({}, w.data(), w.row_bytes(), n, x, alpha, beta, y);
+      case isa::avx2: return gemv_kernel::w4a8<simd::arch_t<isa::avx2>, BF>({}, wr, rb, n, x, alpha, beta, y + r0);
 #endif
 #if LOWP_ISA_AVX512BW
-    case isa::avx512bw:
-      return gemv_kernel::w4a8<simd::arch_t<isa::avx512bw>, BF>({}, w.data(), w.row_bytes(), n, x, alpha, beta, y);
+      case isa::avx512bw:
+        return gemv_kernel::w4a8<simd::arch_t<isa::avx512bw>, BF>({}, wr, rb, n, x, alpha, beta, y + r0);
 #endif
-    default: return gemv_kernel::w4a8<simd::scalar, BF>({}, w.data(), w.row_bytes(), n, x, alpha, beta, y);
-  }
+      default: return gemv_kernel::w4a8<simd::scalar, BF>({}, wr, rb, n, x, alpha, beta, y + r0);
+    }
+  });
 }
 
 // Integer W4A8 on q (natural order, padded_k(w) values) with per-32 scales.
@@ -206,18 +240,23 @@ void run_w4a8_interleaved(isa which, const row_interleaved<BF>& w, const std::in
     offset_sums[b] = w4a8_offset<BF> * s;
   }
   const w4a8_interleaved_operand x{q, scale, offset_sums.data(), k};
-  const std::size_t n = w.rows(), gb = w.group_bytes();
-  switch (which) {
+  const std::size_t gb = w.group_bytes(), groups = (w.rows() + 7) / 8;
+  static_assert(gemv_thread_granule % 8 == 0, "thread ranges start on whole groups of 8 rows");
+  gemv_rows(w.rows(), groups * gb, [&](std::size_t r0, std::size_t r1) {
+    const std::uint8_t* const wr = w.data() + (r0 / 8) * gb;
+    const std::size_t n = r1 - r0;
+    switch (which) {
 #if LOWP_ISA_AVX2
-    case isa::avx2:
-      return gemv_kernel::w4a8_interleaved<simd::arch_t<isa::avx2>, BF>({}, w.data(), gb, n, x, alpha, beta, y);
+      case isa::avx2:
+        return gemv_kernel::w4a8_interleaved<simd::arch_t<isa::avx2>, BF>({}, wr, gb, n, x, alpha, beta, y + r0);
 #endif
 #if LOWP_ISA_AVX512BW
-    case isa::avx512bw:
-      return gemv_kernel::w4a8_interleaved<simd::arch_t<isa::avx512bw>, BF>({}, w.data(), gb, n, x, alpha, beta, y);
+      case isa::avx512bw:
+        return gemv_kernel::w4a8_interleaved<simd::arch_t<isa::avx512bw>, BF>({}, wr, gb, n, x, alpha, beta, y + r0);
 #endif
-    default: return gemv_kernel::w4a8_interleaved<simd::scalar, BF>({}, w.data(), gb, n, x, alpha, beta, y);
-  }
+      default: return gemv_kernel::w4a8_interleaved<simd::scalar, BF>({}, wr, gb, n, x, alpha, beta, y + r0);
+    }
+  });
 }
 
 // int8 activations (k values, natural order, 0 past the logical K) and one
@@ -274,45 +313,52 @@ bool try_gemv(TY alpha, const VA& a, const TX* x, TY beta, TY* y, isa which) {
   if constexpr (std::is_same_v<VA, matrix_view<const float>> || std::is_same_v<VA, matrix_view<float>>) {
     if constexpr (std::is_same_v<TX, float> && std::is_same_v<TY, float>) {
       if (!a.is_row_major() || a.rows() == 0) return false;
-      switch (which) {
+      if (!gemv_float_kernels_on(which)) return false;
+      const std::size_t rs = a.row_stride();
+      gemv_rows(a.rows(), a.rows() * a.cols() * sizeof(float), [&](std::size_t r0, std::size_t r1) {
+        const float* const ar = a.data() + r0 * rs;
+        switch (which) {
 #if LOWP_ISA_AVX2
-        case isa::avx2:
-          gemv_kernel::f32<simd::arch_t<isa::avx2>>({}, a.data(), a.row_stride(), a.rows(), a.cols(), x, alpha, beta, y);
-          return true;
+          case isa::avx2:
+            return gemv_kernel::f32<simd::arch_t<isa::avx2>>({}, ar, rs, r1 - r0, a.cols(), x, alpha, beta, y + r0);
 #endif
 #if LOWP_ISA_AVX512BW
-        case isa::avx512bw:
-          gemv_kernel::f32<simd::arch_t<isa::avx512bw>>({}, a.data(), a.row_stride(), a.rows(), a.cols(), x, alpha,
-                                                        beta, y);
-          return true;
+          case isa::avx512bw:
+            return gemv_kernel::f32<simd::arch_t<isa::avx512bw>>({}, ar, rs, r1 - r0, a.cols(), x, alpha, beta,
+                                                                 y + r0);
 #endif
-        default: return false;
-      }
+          default: return;
+        }
+      });
+      return true;
     }
     return false;
   } else if constexpr (is_block_matrix_view_v<VA>) {
     using BF = typename VA::format;
     if constexpr (reference::w4a8_weights_v<BF> && std::is_same_v<TX, float> && std::is_same_v<TY, float>) {
       if (a.is_transposed() || a.rows() == 0) return false;
-      if (which != isa::avx2 && which != isa::avx512bw) return false;  // no weight-only kernel elsewhere
+      if (!gemv_float_kernels_on(which)) return false;  // no weight-only kernel elsewhere
       const std::size_t k = padded_k(a);
       std::vector<float> xf(k, 0.0f);
       for (std::size_t j = 0; j < a.cols(); ++j) xf[j - j % 32 + nibble_order<BF>(j)] = x[j];
-      switch (which) {
+      const std::size_t rb = a.row_bytes();
+      gemv_rows(a.rows(), a.rows() * rb, [&](std::size_t r0, std::size_t r1) {
+        const std::uint8_t* const wr = a.data() + r0 * rb;
+        switch (which) {
 #if LOWP_ISA_AVX2
-        case isa::avx2:
-          gemv_kernel::w4f32<simd::arch_t<isa::avx2>, BF>({}, a.data(), a.row_bytes(), a.rows(), xf.data(), k, alpha,
-                                                          beta, y);
-          return true;
+          case isa::avx2:
+            return gemv_kernel::w4f32<simd::arch_t<isa::avx2>, BF>({}, wr, rb, r1 - r0, xf.data(), k, alpha, beta,
+                                                                   y + r0);
 #endif
 #if LOWP_ISA_AVX512BW
-        case isa::avx512bw:
-          gemv_kernel::w4f32<simd::arch_t<isa::avx512bw>, BF>({}, a.data(), a.row_bytes(), a.rows(), xf.data(), k,
-                                                              alpha, beta, y);
-          return true;
+          case isa::avx512bw:
+            return gemv_kernel::w4f32<simd::arch_t<isa::avx512bw>, BF>({}, wr, rb, r1 - r0, xf.data(), k, alpha, beta,
+                                                                       y + r0);
 #endif
-        default: return false;
-      }
+          default: return;
+        }
+      });
+      return true;
     }
     return false;
   } else {
