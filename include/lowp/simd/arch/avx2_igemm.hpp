@@ -284,41 +284,42 @@ inline bool winograd_preferred() {
   return yes;
 }
 
-// Columns panel by panel, rows inside: one B micro-panel stays in L1 while the
-// A panels of the block stream from L2 (Goto & van de Geijn 2008, §4.2).
-inline void block_winograd(const kernels::igemm_block& blk) {
-  constexpr std::size_t NW = WINOGRAD_NR;
-  for (std::size_t j = 0; j < blk.nc; j += NW) {
-    const std::int16_t* const b = blk.b + (j / NW) * blk.kp * NW * 2;
-    const std::size_t n = blk.nc - j < NW ? blk.nc - j : NW;
+// Columns panel by panel, rows inside: one B micro-panel stays in L1 (in
+// L2 for Winograd's KC) while the A panels of the block stream from L2
+// (Goto & van de Geijn 2008, §4.2). f(a, b, c, m, n, i, j) per Nr-column tile.
+template <std::size_t Nr, class F>
+void each_tile(const kernels::igemm_block& blk, F&& f) {
+  for (std::size_t j = 0; j < blk.nc; j += Nr) {
+    const std::int16_t* const b = blk.b + (j / Nr) * blk.kp * Nr * 2;
+    const std::size_t n = blk.nc - j < Nr ? blk.nc - j : Nr;
     for (std::size_t i = 0; i < blk.mc; i += MR) {
       const std::int16_t* const a = blk.a + (i / MR) * blk.kp * MR * 2;
       std::int32_t* const c = blk.c + i * blk.c_rs + j * blk.c_cs;
-      const std::size_t m = blk.mc - i < MR ? blk.mc - i : MR;
-      tile_winograd(blk.kp, a, b, c, m, n, blk, blk.a_corr + i, blk.b_corr + j);
+      f(a, b, c, blk.mc - i < MR ? blk.mc - i : MR, n, i, j);
     }
   }
 }
 
+inline void block_winograd(const kernels::igemm_block& blk) {
+  each_tile<WINOGRAD_NR>(blk, [&](const std::int16_t* a, const std::int16_t* b, std::int32_t* c, std::size_t m,
+                                  std::size_t n, std::size_t i, std::size_t j) {
+    tile_winograd(blk.kp, a, b, c, m, n, blk, blk.a_corr + i, blk.b_corr + j);
+  });
+}
+
 template <bool Vnni>
 void block_with(const kernels::igemm_block& blk) {
-  for (std::size_t j = 0; j < blk.nc; j += NR) {
-    const std::int16_t* const b = blk.b + (j / NR) * blk.kp * NR * 2;
-    const std::size_t n = blk.nc - j < NR ? blk.nc - j : NR;
-    for (std::size_t i = 0; i < blk.mc; i += MR) {
-      const std::int16_t* const a = blk.a + (i / MR) * blk.kp * MR * 2;
-      std::int32_t* const c = blk.c + i * blk.c_rs + j * blk.c_cs;
-      const std::size_t m = blk.mc - i < MR ? blk.mc - i : MR;
+  each_tile<NR>(blk, [&](const std::int16_t* a, const std::int16_t* b, std::int32_t* c, std::size_t m,
+                         std::size_t n, std::size_t, std::size_t) {
 #if LOWP_DETAIL_IGEMM_AVXVNNI
-      if constexpr (Vnni) {
-        if (blk.quads) tile_quads(blk.kp, a, b, c, m, n, blk);
-        else tile_vnni(blk.kp, a, b, c, m, n, blk);
-        continue;
-      }
-#endif
-      tile(blk.kp, a, b, c, m, n, blk);
+    if constexpr (Vnni) {
+      if (blk.quads) tile_quads(blk.kp, a, b, c, m, n, blk);
+      else tile_vnni(blk.kp, a, b, c, m, n, blk);
+      return;
     }
-  }
+#endif
+    tile(blk.kp, a, b, c, m, n, blk);
+  });
 }
 
 inline void block(const kernels::igemm_block& blk) {
