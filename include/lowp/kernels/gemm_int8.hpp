@@ -50,7 +50,7 @@
 //                                   - (a0 a2 + a1 a3) - (b0 b2 + b1 b3).
 // The first two terms are one VPMADDWD of (A pair p + B pair p + 1) and
 // (A pair p + 1 + B pair p); the last two depend on the row of A alone and
-// the column of B alone (igemm_pair_products, once per packed block) and
+// the column of B alone (int8_gemm_kernel::pair_products, once per packed block) and
 // start the tile's accumulators. Half the multiplies, one 16-bit add more
 // per product pair: every element lies in [-128, 255], so each sum lies in
 // [-256, 510] (no 16-bit wrap) and each VPMADDWD lane in +-520200 (exact);
@@ -90,7 +90,7 @@ struct igemm_block {
   bool quads = false;                  // a, b hold uint8 x int8 depth quads (below), kp quads
   // Winograd's form (above): kp even, and C <- alpha * (sum - a_corr[i] -
   // b_corr[j]) + beta * C with a_corr, b_corr the pair products of the block's
-  // rows of A and columns of B (igemm_pair_products).
+  // rows of A and columns of B (int8_gemm_kernel::pair_products).
   bool winograd = false;
   const std::uint32_t* a_corr = nullptr;  // mc rows (panels padded with zeros)
   const std::uint32_t* b_corr = nullptr;  // nc columns (panels padded with zeros)
@@ -159,6 +159,12 @@ struct int8_gemm_kernel {
   // given whether VNNI may be used (the automatic choice).
   template <class Arch>
   static bool winograd(Arch, bool vnni_allowed, igemm_winograd_choice choice);
+  // Winograd's row (or column) terms of `count` packed panels of mr rows and
+  // kp (even) pairs: out[q * mr + r] = sum over steps s of pair 2s . pair
+  // 2s + 1 of row r of panel q, modulo 2^32 (detail::igemm_pair_products).
+  template <class Arch>
+  static void pair_products(Arch, const std::int16_t* panels, std::size_t count, std::size_t mr, std::size_t kp,
+                            std::uint32_t* out);
 };
 
 namespace detail {
@@ -205,6 +211,20 @@ void igemm_block_portable(const igemm_block& blk) {
     }
 }
 
+// Winograd's terms of packed panels, scalar (int8_gemm_kernel::pair_products).
+inline void igemm_pair_products(const std::int16_t* panels, std::size_t count, std::size_t mr, std::size_t kp,
+                                std::uint32_t* out) {
+  for (std::size_t q = 0; q < count; ++q, panels += kp * mr * 2, out += mr) {
+    std::fill(out, out + mr, 0U);
+    for (std::size_t s = 0; s < kp; s += 2) {
+      const std::int16_t* const x = panels + s * mr * 2;
+      const std::int16_t* const y = x + mr * 2;
+      for (std::size_t r = 0; r < mr; ++r)
+        out[r] += std::uint32_t(std::int32_t(x[2 * r]) * y[2 * r] + std::int32_t(x[2 * r + 1]) * y[2 * r + 1]);
+    }
+  }
+}
+
 }  // namespace detail
 
 }  // namespace lowp::kernels
@@ -216,7 +236,9 @@ void igemm_block_portable(const igemm_block& blk) {
   PREFIX template bool ::lowp::kernels::int8_gemm_kernel::pack<ARCH>(ARCH, const ::lowp::kernels::igemm_pack_job&); \
   PREFIX template bool ::lowp::kernels::int8_gemm_kernel::quads<ARCH>(ARCH);                                   \
   PREFIX template bool ::lowp::kernels::int8_gemm_kernel::winograd<ARCH>(ARCH, bool,                           \
-                                                                         ::lowp::kernels::igemm_winograd_choice);
+                                                                         ::lowp::kernels::igemm_winograd_choice); \
+  PREFIX template void ::lowp::kernels::int8_gemm_kernel::pair_products<ARCH>(                                 \
+      ARCH, const std::int16_t*, std::size_t, std::size_t, std::size_t, std::uint32_t*);
 #define LOWP_DETAIL_INT8_GEMM_DEFINE(ARCH) LOWP_DETAIL_INT8_GEMM_INSTANCES(, ARCH)
 
 #if defined(LOWP_ISA_SCALAR) && LOWP_ISA_SCALAR
@@ -340,6 +362,17 @@ bool int8_gemm_kernel::winograd(Arch, bool vnni_allowed, igemm_winograd_choice c
   return false;
 }
 
+template <class Arch>
+void int8_gemm_kernel::pair_products(Arch, const std::int16_t* panels, std::size_t count, std::size_t mr,
+                                     std::size_t kp, std::uint32_t* out) {
+#if LOWP_DETAIL_IGEMM_AVX2
+  if constexpr (std::is_same_v<Arch, simd::arch_t<isa::avx2>>) {
+    if (simd::avx2_igemm::pair_products(panels, count, mr, kp, out)) return;
+  }
+#endif
+  detail::igemm_pair_products(panels, count, mr, kp, out);
+}
+
 namespace detail {
 
 inline bool igemm_pack_on(isa which, const igemm_pack_job& job) {
@@ -372,6 +405,17 @@ inline bool igemm_winograd_on(isa which, bool vnni_allowed, igemm_winograd_choic
     case isa::avx2: return int8_gemm_kernel::winograd<simd::arch_t<isa::avx2>>({}, vnni_allowed, choice);
 #endif
     default: return false;
+  }
+}
+
+// Winograd's terms of packed panels on `which` (the ISAs with Winograd tiles).
+inline void igemm_pair_products_on(isa which, const std::int16_t* panels, std::size_t count, std::size_t mr,
+                                   std::size_t kp, std::uint32_t* out) {
+  switch (which) {
+#if LOWP_ISA_AVX2
+    case isa::avx2: return int8_gemm_kernel::pair_products<simd::arch_t<isa::avx2>>({}, panels, count, mr, kp, out);
+#endif
+    default: return igemm_pair_products(panels, count, mr, kp, out);
   }
 }
 
@@ -439,21 +483,6 @@ inline igemm_buffer& igemm_thread_buffer(int which) {
 inline std::vector<std::uint32_t>& igemm_thread_corrections(int which) {
   thread_local std::vector<std::uint32_t> corr[2];
   return corr[which];
-}
-
-// Winograd's terms of packed panels with kp (even) pairs: out[q * mr + r] =
-// sum over steps s of pair 2s . pair 2s + 1 of row r of panel q (modulo 2^32).
-inline void igemm_pair_products(const std::int16_t* panels, std::size_t count, std::size_t mr, std::size_t kp,
-                                std::uint32_t* out) {
-  for (std::size_t q = 0; q < count; ++q, panels += kp * mr * 2, out += mr) {
-    std::fill(out, out + mr, 0U);
-    for (std::size_t s = 0; s < kp; s += 2) {
-      const std::int16_t* const x = panels + s * mr * 2;
-      const std::int16_t* const y = x + mr * 2;
-      for (std::size_t r = 0; r < mr; ++r)
-        out[r] += std::uint32_t(std::int32_t(x[2 * r]) * y[2 * r] + std::int32_t(x[2 * r + 1]) * y[2 * r + 1]);
-    }
-  }
 }
 
 // Packs rows [i0, i0 + mc) x depths [p0, p0 + kc) of `a` into MR-row panels of
@@ -583,7 +612,7 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
       } else {
         igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp, which, wino);
       }
-      if (wino) igemm_pair_products(bp, (nc + sh.nr - 1) / sh.nr, sh.nr, kp, b_corr);
+      if (wino) igemm_pair_products_on(which, bp, (nc + sh.nr - 1) / sh.nr, sh.nr, kp, b_corr);
       const bool first = p0 == 0;
       for (std::size_t i0 = 0; i0 < M; i0 += MC) {
         const std::size_t mc = std::min(MC, M - i0);
@@ -593,7 +622,7 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
         } else {
           igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which, wino);
         }
-        if (wino) igemm_pair_products(ap, (mc + sh.mr - 1) / sh.mr, sh.mr, kp, a_corr);
+        if (wino) igemm_pair_products_on(which, ap, (mc + sh.mr - 1) / sh.mr, sh.mr, kp, a_corr);
         blk.mc = mc;
         blk.nc = nc;
         blk.kp = kp;

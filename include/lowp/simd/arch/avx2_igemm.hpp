@@ -307,6 +307,44 @@ inline void block_winograd(const kernels::igemm_block& blk) {
   });
 }
 
+// Winograd's row and column terms (int8_gemm_kernel::pair_products) of
+// panels of mr = 4 rows (A) or a multiple of 8 (B): in panel order, pairs 2s
+// and 2s + 1 of the mr rows are two consecutive runs of mr 32-bit lanes, so
+// VPMADDWD of the two runs gives each row's term for step s. Returns false
+// (nothing written) for other mr.
+inline bool pair_products(const std::int16_t* panels, std::size_t count, std::size_t mr, std::size_t kp,
+                          std::uint32_t* out) {
+  if (mr == MR) {
+    for (std::size_t q = 0; q < count; ++q, panels += kp * MR * 2, out += MR) {
+      __m128i s0 = _mm_setzero_si128(), s1 = s0;
+      std::size_t s = 0;
+      for (; s + 4 <= kp; s += 4) {
+        const auto* const x = reinterpret_cast<const __m128i*>(panels + s * MR * 2);
+        s0 = _mm_add_epi32(s0, _mm_madd_epi16(_mm_loadu_si128(x), _mm_loadu_si128(x + 1)));
+        s1 = _mm_add_epi32(s1, _mm_madd_epi16(_mm_loadu_si128(x + 2), _mm_loadu_si128(x + 3)));
+      }
+      if (s < kp) {
+        const auto* const x = reinterpret_cast<const __m128i*>(panels + s * MR * 2);
+        s0 = _mm_add_epi32(s0, _mm_madd_epi16(_mm_loadu_si128(x), _mm_loadu_si128(x + 1)));
+      }
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_add_epi32(s0, s1));
+    }
+    return true;
+  }
+  if (mr % 8 != 0) return false;
+  for (std::size_t q = 0; q < count; ++q, panels += kp * mr * 2, out += mr)
+    for (std::size_t r = 0; r < mr; r += 8) {
+      __m256i sum = _mm256_setzero_si256();
+      for (std::size_t s = 0; s < kp; s += 2) {
+        const std::int16_t* const x = panels + s * mr * 2 + 2 * r;
+        sum = _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x)),
+                                                      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + mr * 2))));
+      }
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + r), sum);
+    }
+  return true;
+}
+
 template <bool Vnni>
 void block_with(const kernels::igemm_block& blk) {
   each_tile<NR>(blk, [&](const std::int16_t* a, const std::int16_t* b, std::int32_t* c, std::size_t m,
