@@ -13,76 +13,16 @@
 #include "lowp/kernels/gemm.hpp"
 #include "lowp/reference/gemm.hpp"
 #include "lowp/simd/dispatch.hpp"
+#include "operands.hpp"
 
 namespace {
 
 using lowp::matrix_view;
 
-// Storage of rows x cols elements of T (packed when T is narrower than a byte).
-template <class T>
-struct storage {
-  static constexpr bool packed = lowp::detail::is_packed_v<T>;
-  std::vector<std::conditional_t<packed, std::uint8_t, T>> data;
-  matrix_view<T> view;
-  storage(std::size_t rows, std::size_t cols)
-      : data(packed ? lowp::packed_bytes<T>(rows * cols) : rows * cols), view(data.data(), rows, cols) {}
-};
-
-template <class T>
-T random_element(std::mt19937& g) {
-  if constexpr (std::is_same_v<T, std::int8_t>) return std::int8_t(std::uniform_int_distribution<int>(-128, 127)(g));
-  else if constexpr (std::is_same_v<T, std::uint8_t>) return std::uint8_t(std::uniform_int_distribution<int>(0, 255)(g));
-  else return T::from_bits(typename T::storage_type(std::uniform_int_distribution<int>(0, (1 << lowp::bit_width_v<T>) - 1)(g)));
-}
-
-template <class T>
-void fill_random(matrix_view<T> v, std::mt19937& g) {
-  for (std::size_t i = 0; i < v.rows(); ++i)
-    for (std::size_t j = 0; j < v.cols(); ++j) v(i, j) = random_element<T>(g);
-}
-
-// How an operand is laid out in memory.
-enum class layout { row_major, col_major, sub_view, strided };
-const char* layout_name(layout l) {
-  switch (l) {
-    case layout::row_major: return "row-major";
-    case layout::col_major: return "column-major";
-    case layout::sub_view: return "sub-view";
-    case layout::strided: return "strided";
-  }
-  return "?";
-}
-
-// A rows x cols operand of random elements laid out as `l`; storage kept in `s`.
-template <class T>
-matrix_view<const T> make_operand(std::vector<storage<T>>& s, std::size_t rows, std::size_t cols, layout l,
-                                  std::mt19937& g) {
-  s.reserve(4);
-  switch (l) {
-    case layout::row_major: {
-      s.emplace_back(rows, cols);
-      fill_random(s.back().view, g);
-      return s.back().view;
-    }
-    case layout::col_major: {
-      s.emplace_back(cols, rows);
-      fill_random(s.back().view, g);
-      return s.back().view.transposed();
-    }
-    case layout::sub_view: {  // rows x cols inside a larger matrix, at an offset of 8k elements (byte boundary if packed)
-      s.emplace_back(rows + 3, (cols + 9 + 7) / 8 * 8);
-      fill_random(s.back().view, g);
-      return s.back().view.block(2, 8, rows, cols);
-    }
-    case layout::strided: {  // every other column of every third row
-      s.emplace_back(rows * 3 + 1, cols * 2 + 1);
-      fill_random(s.back().view, g);
-      auto v = s.back().view;
-      return matrix_view<T>::strided(v.data(), rows, cols, v.row_stride() * 3, 2);
-    }
-  }
-  return {};
-}
+using lowp_test::layout;
+using lowp_test::layout_name;
+using lowp_test::make_operand;
+using lowp_test::storage;
 
 struct gemm_case {
   std::size_t m, n, k;
@@ -115,29 +55,7 @@ void check_on(lowp::isa which, const gemm_case& t, std::uint32_t seed) {
   REQUIRE(wrong == 0);
 }
 
-// f(isa) on every available ISA; on avx2 and avx512bw both with and without
-// VNNI, and on avx2 without VNNI in both the direct and Winograd's form.
-template <class F>
-void each_kernel(F&& f) {
-  using lowp::kernels::igemm_winograd_choice;
-  for (lowp::isa which : lowp::available_isas()) {
-    f(which);
-    if (which != lowp::isa::avx2 && which != lowp::isa::avx512bw) continue;
-    lowp::kernels::detail::igemm_allow_vnni() = false;
-    if (which == lowp::isa::avx2) {
-      for (igemm_winograd_choice w : {igemm_winograd_choice::always, igemm_winograd_choice::never}) {
-        lowp::kernels::detail::igemm_winograd() = w;
-        INFO("without VNNI, Winograd's form: " << (w == igemm_winograd_choice::always ? "always" : "never"));
-        f(which);
-      }
-      lowp::kernels::detail::igemm_winograd() = igemm_winograd_choice::automatic;
-    } else {
-      INFO("without VNNI");
-      f(which);
-    }
-    lowp::kernels::detail::igemm_allow_vnni() = true;
-  }
-}
+using lowp_test::each_kernel;
 
 template <class TA, class TB>
 void check_all(const gemm_case& t, std::uint32_t seed) {
