@@ -35,6 +35,7 @@ using lowp_test::layout;
 using lowp_test::layout_name;
 using lowp_test::make_operand;
 using lowp_test::storage;
+using lowp_test::threads_scope;
 
 struct fuzz_case {
   std::size_t m = 1, n = 1, k = 1;
@@ -100,13 +101,6 @@ fuzz_case draw(std::mt19937& g, bool integer, double max_work) {
   t.threads = int(pick(1, 3));
   return t;
 }
-
-// Sets the thread count for one scope.
-struct threads_scope {
-  int saved = lowp::num_threads();
-  explicit threads_scope(int n) { lowp::set_num_threads(n); }
-  ~threads_scope() { lowp::set_num_threads(saved); }
-};
 
 template <class TA, class TB>
 void run_case(const fuzz_case& t, std::uint32_t seed) {

@@ -2,8 +2,8 @@
 
 // GEMM operands for the tests: storage of any element type (packed when
 // narrower than a byte), random elements, the memory layouts an operand comes
-// in, and the integer kernels' variants (VNNI on and off, Winograd's form and
-// the direct one) to run each case on.
+// in, the integer kernels' variants (VNNI on and off, Winograd's form and
+// the direct one) to run each case on, and a scoped thread count.
 
 #include <cmath>
 #include <cstdint>
@@ -15,6 +15,7 @@
 
 #include "lowp/kernels/gemm.hpp"
 #include "lowp/simd/dispatch.hpp"
+#include "lowp/threads.hpp"
 
 namespace lowp_test {
 
@@ -117,5 +118,12 @@ void each_kernel(F&& f) {
     lowp::kernels::detail::igemm_allow_vnni() = true;
   }
 }
+
+// Sets the thread count of lowp::gemm and lowp::gemv for one scope.
+struct threads_scope {
+  int saved = lowp::num_threads();
+  explicit threads_scope(int n) { lowp::set_num_threads(n); }
+  ~threads_scope() { lowp::set_num_threads(saved); }
+};
 
 }  // namespace lowp_test

@@ -23,17 +23,12 @@
 #include "lowp/reference/gemm.hpp"
 #include "lowp/simd/dispatch.hpp"
 #include "lowp/threads.hpp"
+#include "operands.hpp"
 
 namespace {
 
 using lowp::matrix_view;
-
-// Sets the thread count for one scope.
-struct threads_scope {
-  int saved = lowp::num_threads();
-  explicit threads_scope(int n) { lowp::set_num_threads(n); }
-  ~threads_scope() { lowp::set_num_threads(saved); }
-};
+using lowp_test::threads_scope;
 
 template <class T>
 bool same_bits(const std::vector<T>& x, const std::vector<T>& y) {
