@@ -98,7 +98,11 @@ struct igemm_block {
 
 // One panel of an 8-bit operand to pack (igemm_pack): rows x kc elements at
 // src with strides rs, cs (in elements), into the panel layout above with mr
-// rows, zero partner for an odd kc.
+// rows, zero partner for an odd kc. With panels > 1 (pair panels, rows
+// contiguous, whole panels only): that many panels of mr rows each, the next
+// one mr rows further in src and panel_stride 16-bit values further in dst,
+// packed in one sweep over the depths, so that each line of a row-major B
+// is read once instead of once per panel.
 struct igemm_pack_job {
   const void* src = nullptr;
   std::size_t rs = 0, cs = 0;
@@ -106,6 +110,7 @@ struct igemm_pack_job {
   bool quads = false;  // byte quad panels (uint8 x int8 on VNNI) instead of 16-bit pairs
   std::size_t mr = 0, rows = 0, kc = 0;
   std::int16_t* dst = nullptr;
+  std::size_t panels = 1, panel_stride = 0;
 };
 
 // Register tile (MR x NR) and cache blocks (MC rows, KC depths, NC columns)
@@ -495,7 +500,11 @@ void igemm_pack(matrix_view<const T> a, std::size_t mr, std::size_t i0, std::siz
   const std::size_t kp_data = (kc + 1) / 2;
   const std::size_t kp = even_pairs ? (kp_data + 1) / 2 * 2 : kp_data;
   const std::size_t panels = (mc + mr - 1) / mr;
-  for (std::size_t q = 0; q < panels; ++q) {
+  // Rows contiguous (a row-major B seen transposed): up to 8 whole panels per
+  // sweep over the depths (igemm_pack_job::panels).
+  constexpr std::size_t max_group = 8;
+  for (std::size_t q = 0, group = 1; q < panels; q += group) {
+    group = 1;
     std::int16_t* const out = dst + q * kp * mr * 2;
     const std::size_t rows = std::min(mr, mc - q * mr);
     const std::size_t r0 = i0 + q * mr;
@@ -503,6 +512,17 @@ void igemm_pack(matrix_view<const T> a, std::size_t mr, std::size_t i0, std::siz
     if constexpr (std::is_same_v<T, std::int8_t> || std::is_same_v<T, std::uint8_t>) {
       const T* const base = a.data() + a.offset(r0, p0);
       const std::size_t rs = a.row_stride(), cs = a.col_stride();
+      const std::size_t whole = (mc - q * mr) / mr;
+      if (kc > 0 && rs == 1 && cs != 1 && whole > 1) {
+        const std::size_t g = std::min(whole, max_group);
+        for (std::size_t t = 1; t < g && kp != kp_data; ++t)
+          std::fill(out + t * kp * mr * 2 + kp_data * mr * 2, out + (t + 1) * kp * mr * 2, std::int16_t(0));
+        igemm_pack_job job{base, rs, cs, std::is_signed_v<T>, false, mr, mr, kc, out, g, kp * mr * 2};
+        if (igemm_pack_on(which, job)) {
+          group = g;
+          continue;
+        }
+      }
       if (kc > 0 && igemm_pack_on(which, {base, rs, cs, std::is_signed_v<T>, false, mr, rows, kc, out})) continue;
       if (rows < mr || kc % 2 != 0) std::fill(out, out + kp * mr * 2, std::int16_t(0));
       if (cs == 1) {  // depths contiguous: one row at a time

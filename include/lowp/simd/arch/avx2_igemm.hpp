@@ -433,15 +433,27 @@ bool pack_bytes(const kernels::igemm_pack_job& job) {
     return true;
   }
   if (job.rs == 1 && mr % 8 == 0) {
+    // Two depths of 16 (then 8) rows, of job.panels panels side by side in
+    // the source, per step.
     const __m128i zero = _mm_setzero_si128();
     for (std::size_t k = 0; k < kc; k += 2) {
       const byte* const s0 = base + k * job.cs;
+      const byte* const s1 = k + 1 < kc ? s0 + job.cs : nullptr;
       std::int16_t* const o = out + (k / 2) * mr * 2;
-      for (std::size_t c = 0; c < mr; c += 8) {
-        const __m128i lo = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(s0 + c));
-        const __m128i hi =
-            k + 1 < kc ? _mm_loadl_epi64(reinterpret_cast<const __m128i*>(s0 + job.cs + c)) : zero;
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 2 * c), widen16<Signed>(_mm_unpacklo_epi8(lo, hi)));
+      for (std::size_t q = 0, c0 = 0; q < job.panels; ++q, c0 += mr) {
+        std::int16_t* const oq = o + q * job.panel_stride;
+        std::size_t c = 0;
+        for (; c + 16 <= mr; c += 16) {
+          const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s0 + c0 + c));
+          const __m128i hi = s1 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(s1 + c0 + c)) : zero;
+          _mm256_storeu_si256(reinterpret_cast<__m256i*>(oq + 2 * c), widen16<Signed>(_mm_unpacklo_epi8(lo, hi)));
+          _mm256_storeu_si256(reinterpret_cast<__m256i*>(oq + 2 * c + 16), widen16<Signed>(_mm_unpackhi_epi8(lo, hi)));
+        }
+        if (c < mr) {
+          const __m128i lo = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(s0 + c0 + c));
+          const __m128i hi = s1 ? _mm_loadl_epi64(reinterpret_cast<const __m128i*>(s1 + c0 + c)) : zero;
+          _mm256_storeu_si256(reinterpret_cast<__m256i*>(oq + 2 * c), widen16<Signed>(_mm_unpacklo_epi8(lo, hi)));
+        }
       }
     }
     return true;
@@ -495,6 +507,7 @@ inline bool pack_quads(const kernels::igemm_pack_job& job) {
 }
 
 inline bool pack(const kernels::igemm_pack_job& job) {
+  if (job.panels > 1 && (job.quads || job.rs != 1 || job.cs == 1 || job.mr % 8 != 0)) return false;
   if (job.quads) return pack_quads(job);
   return job.is_signed ? pack_bytes<true>(job) : pack_bytes<false>(job);
 }
