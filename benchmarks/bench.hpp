@@ -77,9 +77,11 @@ struct gemm_shape {
 inline std::vector<gemm_shape> float_gemm_shapes() {
   return {{256, 256, 256}, {512, 512, 512}, {1024, 1024, 1024}, {2048, 2048, 2048}, {512, 4096, 4096}};
 }
-// The integer GEMM sizes (squares).
+// The integer GEMM sizes: squares, and few-row shapes (a batch of 32, 128
+// or 512 tokens against a 4096 x 4096 weight matrix).
 inline std::vector<gemm_shape> int_gemm_shapes() {
-  return {{256, 256, 256}, {512, 512, 512}, {1024, 1024, 1024}, {2048, 2048, 2048}};
+  return {{256, 256, 256},   {512, 512, 512},    {1024, 1024, 1024}, {2048, 2048, 2048},
+          {32, 4096, 4096}, {128, 4096, 4096}, {512, 4096, 4096}};
 }
 // GEMV sizes N = K (decode: one token against a weight matrix).
 inline std::vector<std::size_t> gemv_sizes() { return {1024, 4096, 8192}; }

@@ -95,13 +95,29 @@ lowp::matrix_view<const T> make_operand(std::vector<storage<T>>& s, std::size_t 
   return {};
 }
 
-// f(isa) on every available ISA; on avx2 and avx512bw both with and without
-// VNNI, and on avx2 without VNNI in both the direct and Winograd's form.
+// The integer GEMM driver in its blocked order on every shape, for one scope.
+struct blocked_order {
+  std::size_t saved = lowp::kernels::detail::igemm_resident_a_bytes();
+  blocked_order() { lowp::kernels::detail::igemm_resident_a_bytes() = 0; }
+  ~blocked_order() { lowp::kernels::detail::igemm_resident_a_bytes() = saved; }
+  blocked_order(const blocked_order&) = delete;
+  blocked_order& operator=(const blocked_order&) = delete;
+};
+
+// f(isa) on every available ISA, in both orders of the driver (the few-rows
+// order where the shape allows it, and the blocked one); on avx2 and
+// avx512bw both with and without VNNI, and on avx2 without VNNI in both the
+// direct and Winograd's form.
 template <class F>
 void each_kernel(F&& f) {
   using lowp::kernels::igemm_winograd_choice;
   for (lowp::isa which : lowp::available_isas()) {
     f(which);
+    {
+      const blocked_order scope;
+      INFO("blocked order");
+      f(which);
+    }
     if (which != lowp::isa::avx2 && which != lowp::isa::avx512bw) continue;
     lowp::kernels::detail::igemm_allow_vnni() = false;
     if (which == lowp::isa::avx2) {

@@ -8,7 +8,9 @@
 // Structure (Goto & van de Geijn, "Anatomy of high-performance matrix
 // multiplication", TOMS 2008): B is packed in KC x NC blocks of NR-column
 // panels, A in MC x KC blocks of MR-row panels, and a register-blocked
-// micro-kernel per ISA updates an MR x NR tile of C.
+// micro-kernel per ISA updates an MR x NR tile of C. With few rows of A the
+// driver keeps all of A packed per depth block instead and takes B in narrow
+// column blocks that stay in L2 (integer_gemm, igemm_resident_a_bytes).
 //
 // Packed format: 16-bit integers, consecutive depths (k, k + 1) side by side.
 //   A panel: a[((p * MR) + r) * 2 + t] = A(row r, depth 2p + t)
@@ -459,6 +461,19 @@ inline igemm_winograd_choice& igemm_winograd() {
   return choice;
 }
 
+// The few-rows order of integer_gemm (below): the most bytes of packed A
+// (all rows, one depth block) it keeps, and the bytes of packed B per column
+// block. Measured on Zen 5 (uint8 x int8, N = K = 4096, one process
+// alternating both orders): M = 8 45 -> 64, M = 32 100 -> 127, M = 128 155 ->
+// 170 GOP/s in Winograd's form; the direct and VNNI tiles gain less, and lose
+// 2-3% once A passes 2 MiB (A then streams from L3 instead of L2). Tests set
+// the first to 0 to run the blocked order on every shape.
+inline std::size_t& igemm_resident_a_bytes() {
+  static std::size_t bytes = std::size_t(1) << 20;
+  return bytes;
+}
+inline constexpr std::size_t igemm_resident_b_bytes = std::size_t(256) << 10;
+
 // A buffer of n int16 on a 64-byte boundary (one cache line, one zmm).
 struct igemm_buffer {
   struct free_aligned {
@@ -595,23 +610,34 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
   const bool quads = u8s8 && igemm_allow_vnni() && igemm_quads_on(which);
   const bool wino = !quads && igemm_winograd_on(which, igemm_allow_vnni(), igemm_winograd());
   const igemm_shape sh = wino ? igemm_winograd_shape_of(which) : igemm_shape_of(which);
-  const std::size_t KC = quads ? 2 * sh.kc : sh.kc, MC = std::min(sh.mc, (M + sh.mr - 1) / sh.mr * sh.mr),
-                    NC = std::min(sh.nc, (N + sh.nr - 1) / sh.nr * sh.nr);
-  std::int16_t* const ap = igemm_thread_buffer(0).reserve(MC * (sh.kc + 4));
+  // Few rows: when the packed panels of all of A for one depth block fit
+  // igemm_resident_a_bytes(), A is packed once per depth block and kept, and
+  // B goes by in column blocks of igemm_resident_b_bytes, which stay in L2
+  // between their packing and their use. With few rows, packing B (K x N
+  // values for 2 M N K operations) is much of the work, and a packed B block
+  // of NC columns would go out to memory and back. Otherwise the blocked
+  // order: B in blocks of NC columns, A in blocks of MC rows.
+  const std::size_t m_pad = (M + sh.mr - 1) / sh.mr * sh.mr;
+  const bool a_resident = m_pad * sh.kc * 2 <= igemm_resident_a_bytes();
+  const std::size_t nc_narrow = std::max<std::size_t>(1, igemm_resident_b_bytes / (sh.kc * 2) / sh.nr) * sh.nr;
+  const std::size_t KC = quads ? 2 * sh.kc : sh.kc;
+  const std::size_t MC = std::min(sh.mc, m_pad);
+  const std::size_t NC = std::min(a_resident ? nc_narrow : sh.nc, (N + sh.nr - 1) / sh.nr * sh.nr);
+  const std::size_t a_rows = a_resident ? m_pad : MC;  // rows of A packed at a time
+  std::int16_t* const ap = igemm_thread_buffer(0).reserve(a_rows * (sh.kc + 4));
   std::int16_t* const bp = igemm_thread_buffer(1).reserve(NC * (sh.kc + 4));
   std::uint32_t* a_corr = nullptr;
   std::uint32_t* b_corr = nullptr;
   if (wino) {
     std::vector<std::uint32_t>& ca = igemm_thread_corrections(0);
     std::vector<std::uint32_t>& cb = igemm_thread_corrections(1);
-    if (ca.size() < MC) ca.resize(MC);
+    if (ca.size() < a_rows) ca.resize(a_rows);
     if (cb.size() < NC) cb.resize(NC);
     a_corr = ca.data();
     b_corr = cb.data();
   }
   const matrix_view<const TB> bt = b.transposed();
   igemm_block blk;
-  blk.a = ap;
   blk.b = bp;
   blk.c_rs = c.row_stride();
   blk.c_cs = c.col_stride();
@@ -619,13 +645,24 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
   blk.vnni = igemm_allow_vnni();
   blk.quads = quads;
   blk.winograd = wino;
-  blk.a_corr = a_corr;
   blk.b_corr = b_corr;
-  for (std::size_t j0 = 0; j0 < N; j0 += NC) {
-    const std::size_t nc = std::min(NC, N - j0);
-    for (std::size_t p0 = 0; p0 == 0 || p0 < K; p0 += KC) {
-      const std::size_t kc = std::min(KC, K - p0);
-      const std::size_t kp = quads ? (kc + 3) / 4 : wino ? (kc + 3) / 4 * 2 : (kc + 1) / 2;
+  // Packs rows [i0, i0 + mc) of A's depth block at p0 (kp pairs or quads) into ap.
+  const auto pack_a = [&](std::size_t i0, std::size_t mc, std::size_t p0, std::size_t kc, std::size_t kp) {
+    if constexpr (u8s8) {
+      if (quads) igemm_pack_quads<TA>(a, sh.mr, i0, mc, p0, kc, reinterpret_cast<std::uint8_t*>(ap), which);
+      else igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which, wino);
+    } else {
+      igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which, wino);
+    }
+    if (wino) igemm_pair_products_on(which, ap, (mc + sh.mr - 1) / sh.mr, sh.mr, kp, a_corr);
+  };
+  for (std::size_t p0 = 0; p0 == 0 || p0 < K; p0 += KC) {
+    const std::size_t kc = std::min(KC, K - p0);
+    const std::size_t kp = quads ? (kc + 3) / 4 : wino ? (kc + 3) / 4 * 2 : (kc + 1) / 2;
+    const bool first = p0 == 0;
+    if (a_resident) pack_a(0, M, p0, kc, kp);
+    for (std::size_t j0 = 0; j0 < N; j0 += NC) {
+      const std::size_t nc = std::min(NC, N - j0);
       if constexpr (u8s8) {
         if (quads) igemm_pack_quads<TB>(bt, sh.nr, j0, nc, p0, kc, reinterpret_cast<std::uint8_t*>(bp), which);
         else igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp, which, wino);
@@ -633,16 +670,13 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
         igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp, which, wino);
       }
       if (wino) igemm_pair_products_on(which, bp, (nc + sh.nr - 1) / sh.nr, sh.nr, kp, b_corr);
-      const bool first = p0 == 0;
       for (std::size_t i0 = 0; i0 < M; i0 += MC) {
         const std::size_t mc = std::min(MC, M - i0);
-        if constexpr (u8s8) {
-          if (quads) igemm_pack_quads<TA>(a, sh.mr, i0, mc, p0, kc, reinterpret_cast<std::uint8_t*>(ap), which);
-          else igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which, wino);
-        } else {
-          igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which, wino);
-        }
-        if (wino) igemm_pair_products_on(which, ap, (mc + sh.mr - 1) / sh.mr, sh.mr, kp, a_corr);
+        if (!a_resident) pack_a(i0, mc, p0, kc, kp);
+        // A panels of rows i0.. (the quad panels have the pair panels' strides in bytes).
+        const std::size_t a_off = a_resident ? i0 / sh.mr * kp * sh.mr * 2 : 0;
+        blk.a = ap + a_off;
+        blk.a_corr = a_corr ? a_corr + (a_resident ? i0 : 0) : nullptr;
         blk.mc = mc;
         blk.nc = nc;
         blk.kp = kp;
