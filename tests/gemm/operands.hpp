@@ -97,9 +97,9 @@ lowp::matrix_view<const T> make_operand(std::vector<storage<T>>& s, std::size_t 
 
 // The integer GEMM driver in its blocked order on every shape, for one scope.
 struct blocked_order {
-  std::size_t saved = lowp::kernels::detail::igemm_resident_a_bytes();
-  blocked_order() { lowp::kernels::detail::igemm_resident_a_bytes() = 0; }
-  ~blocked_order() { lowp::kernels::detail::igemm_resident_a_bytes() = saved; }
+  std::size_t saved = lowp::kernels::detail::igemm_resident_a_rows();
+  blocked_order() { lowp::kernels::detail::igemm_resident_a_rows() = 0; }
+  ~blocked_order() { lowp::kernels::detail::igemm_resident_a_rows() = saved; }
   blocked_order(const blocked_order&) = delete;
   blocked_order& operator=(const blocked_order&) = delete;
 };

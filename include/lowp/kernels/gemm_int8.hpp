@@ -10,7 +10,7 @@
 // panels, A in MC x KC blocks of MR-row panels, and a register-blocked
 // micro-kernel per ISA updates an MR x NR tile of C. With few rows of A the
 // driver keeps all of A packed per depth block instead and takes B in narrow
-// column blocks that stay in L2 (integer_gemm, igemm_resident_a_bytes).
+// column blocks that stay in L2 (integer_gemm, igemm_resident_a_rows).
 //
 // Packed format: 16-bit integers, consecutive depths (k, k + 1) side by side.
 //   A panel: a[((p * MR) + r) * 2 + t] = A(row r, depth 2p + t)
@@ -461,16 +461,17 @@ inline igemm_winograd_choice& igemm_winograd() {
   return choice;
 }
 
-// The few-rows order of integer_gemm (below): the most bytes of packed A
-// (all rows, one depth block) it keeps, and the bytes of packed B per column
-// block. Measured on Zen 5 (uint8 x int8, N = K = 4096, one process
-// alternating both orders): M = 8 45 -> 64, M = 32 100 -> 127, M = 128 155 ->
-// 170 GOP/s in Winograd's form; the direct and VNNI tiles gain less, and lose
-// 2-3% once A passes 2 MiB (A then streams from L3 instead of L2). Tests set
-// the first to 0 to run the blocked order on every shape.
-inline std::size_t& igemm_resident_a_bytes() {
-  static std::size_t bytes = std::size_t(1) << 20;
-  return bytes;
+// The few-rows order of integer_gemm (below): up to how many rows of A it
+// keeps packed, and the bytes of packed B per column block. Measured on Zen 5
+// (uint8 x int8, N = K = 4096, one process alternating both orders), in
+// Winograd's form: M = 8 45 -> 64, M = 32 100 -> 127, M = 128 155 -> 170,
+// M = 512 178 -> 188, M = 1024 182 -> 190 GOP/s; the direct and VNNI tiles
+// gain 2-14% up to M = 1024 and lose 2-3% at M = 2048 (2048^3), as does
+// Winograd's. Tests set the rows to 0 to run the blocked order on every
+// shape.
+inline std::size_t& igemm_resident_a_rows() {
+  static std::size_t rows = 1024;
+  return rows;
 }
 inline constexpr std::size_t igemm_resident_b_bytes = std::size_t(256) << 10;
 
@@ -610,15 +611,15 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
   const bool quads = u8s8 && igemm_allow_vnni() && igemm_quads_on(which);
   const bool wino = !quads && igemm_winograd_on(which, igemm_allow_vnni(), igemm_winograd());
   const igemm_shape sh = wino ? igemm_winograd_shape_of(which) : igemm_shape_of(which);
-  // Few rows: when the packed panels of all of A for one depth block fit
-  // igemm_resident_a_bytes(), A is packed once per depth block and kept, and
-  // B goes by in column blocks of igemm_resident_b_bytes, which stay in L2
-  // between their packing and their use. With few rows, packing B (K x N
-  // values for 2 M N K operations) is much of the work, and a packed B block
-  // of NC columns would go out to memory and back. Otherwise the blocked
-  // order: B in blocks of NC columns, A in blocks of MC rows.
+  // Few rows (up to igemm_resident_a_rows()): A is packed once per depth
+  // block and kept (at most 4 MiB of panels), and B goes by in column blocks
+  // of igemm_resident_b_bytes, which stay in L2 between their packing and
+  // their use. With few rows, packing B (K x N values for 2 M N K
+  // operations) is much of the work, and a packed B block of NC columns
+  // would go out to memory and back. Otherwise the blocked order: B in
+  // blocks of NC columns, A in blocks of MC rows.
   const std::size_t m_pad = (M + sh.mr - 1) / sh.mr * sh.mr;
-  const bool a_resident = m_pad * sh.kc * 2 <= igemm_resident_a_bytes();
+  const bool a_resident = m_pad <= igemm_resident_a_rows();
   const std::size_t nc_narrow = std::max<std::size_t>(1, igemm_resident_b_bytes / (sh.kc * 2) / sh.nr) * sh.nr;
   const std::size_t KC = quads ? 2 * sh.kc : sh.kc;
   const std::size_t MC = std::min(sh.mc, m_pad);
