@@ -138,9 +138,12 @@ constexpr igemm_shape igemm_shape_of(isa i) {
 // depths: C is read back once per 2048 depths instead of per 512, and MC = 48
 // keeps the A block (192 KiB) in L2. At 2048^3 on Zen 5, medians of 14
 // processes: KC 2048 191, KC 1024 186, KC 512 188 GOP/s (the direct tile
-// 178).
+// 178). NC = 1024 keeps the packed B block at 4 MiB, as the other tiles'
+// are; with NC = 2048 (8 MiB) it gave 174-177 against 183-186 GOP/s at
+// 2048^3 and 159 against 174 at 3000 x 3000 x 1500 (pinned to one core,
+// alternating processes), for one more packing of A per 1024 columns.
 constexpr igemm_shape igemm_winograd_shape_of(isa i) {
-  if (i == isa::avx2) return {4, 16, 48, 2048, 2048};
+  if (i == isa::avx2) return {4, 16, 48, 2048, 1024};
   return igemm_shape_of(i);
 }
 
@@ -492,9 +495,9 @@ struct igemm_buffer {
 };
 
 // The packing buffers of this thread (0: A, 1: B), kept from call to call:
-// a B block is up to NC x KC 16-bit values (4 MiB on AVX2, 8 MiB in
-// Winograd's form), and allocating it per call made every call page-fault
-// its way through fresh memory.
+// a B block is up to NC x KC 16-bit values (4 MiB), all of A in the few-rows
+// order up to 1024 x KC (4 MiB in Winograd's form), and allocating them per
+// call made every call page-fault its way through fresh memory.
 inline igemm_buffer& igemm_thread_buffer(int which) {
   thread_local igemm_buffer buffers[2];
   return buffers[which];
