@@ -222,6 +222,7 @@ TEST_CASE("gemm randomized against the reference: a few cases", "[gemm][random]"
 }
 
 TEST_CASE("gemm randomized against the reference: thousands of cases", "[.fuzz]") {
-  if (const char* one = std::getenv("LOWP_FUZZ_CASE")) return run_one(std::uint32_t(std::strtoul(one, nullptr, 10)), 1.0);
+  if (const char* one = std::getenv("LOWP_FUZZ_CASE"))
+    return run_one(std::uint32_t(std::strtoul(one, nullptr, 10)), 1.0);
   fuzz(Catch::rngSeed(), env_cases(20000), 1.0);
 }

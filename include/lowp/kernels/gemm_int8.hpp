@@ -52,8 +52,8 @@
 //                                   - (a0 a2 + a1 a3) - (b0 b2 + b1 b3).
 // The first two terms are one VPMADDWD of (A pair p + B pair p + 1) and
 // (A pair p + 1 + B pair p); the last two depend on the row of A alone and
-// the column of B alone (int8_gemm_kernel::pair_products, once per packed block) and
-// start the tile's accumulators. Half the multiplies, one 16-bit add more
+// the column of B alone (int8_gemm_kernel::pair_products, once per packed
+// block) and start the tile's accumulators. Half the multiplies, one 16-bit add more
 // per product pair: every element lies in [-128, 255], so each sum lies in
 // [-256, 510] (no 16-bit wrap) and each VPMADDWD lane in +-520200 (exact);
 // the identity holds modulo 2^32, so the wrapping int32 result is the same

@@ -336,9 +336,9 @@ inline bool pair_products(const std::int16_t* panels, std::size_t count, std::si
     for (std::size_t r = 0; r < mr; r += 8) {
       __m256i sum = _mm256_setzero_si256();
       for (std::size_t s = 0; s < kp; s += 2) {
-        const std::int16_t* const x = panels + s * mr * 2 + 2 * r;
-        sum = _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x)),
-                                                      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + mr * 2))));
+        const auto* const x = reinterpret_cast<const __m256i*>(panels + s * mr * 2 + 2 * r);
+        const auto* const y = reinterpret_cast<const __m256i*>(panels + (s + 1) * mr * 2 + 2 * r);
+        sum = _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_loadu_si256(x), _mm256_loadu_si256(y)));
       }
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + r), sum);
     }
