@@ -72,10 +72,11 @@ struct gemm_shape {
 };
 
 // The float32 GEMM sizes of lowp's gemm/ benchmarks and their peers: squares
-// for the throughput-against-size plot, and the weight-only shape M=512,
-// N=K=4096 of a prefill batch.
+// for the throughput-against-size plot, the weight-only shape M=512,
+// N=K=4096 of a prefill batch, and smaller batches of 32 and 128 rows.
 inline std::vector<gemm_shape> float_gemm_shapes() {
-  return {{256, 256, 256}, {512, 512, 512}, {1024, 1024, 1024}, {2048, 2048, 2048}, {512, 4096, 4096}};
+  return {{256, 256, 256},   {512, 512, 512},    {1024, 1024, 1024}, {2048, 2048, 2048},
+          {512, 4096, 4096}, {32, 4096, 4096}, {128, 4096, 4096}};
 }
 // The integer GEMM sizes: squares, and few-row shapes (a batch of 32, 128
 // or 512 tokens against a 4096 x 4096 weight matrix).

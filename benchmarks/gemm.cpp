@@ -104,7 +104,7 @@ void register_gemm() {
           ->Unit(benchmark::kMillisecond);
     };
     for (const gemm_shape& s : float_gemm_shapes())
-      if (!scalar || s.m <= 512) add("float32xfloat32", s, float_gemm);
+      if (!scalar || s.m * s.n * s.k <= 512 * 512 * 512) add("float32xfloat32", s, float_gemm);
     if (scalar) continue;
     add("float8_e4m3fnxfloat32", weight_only, scalar_weight_gemm<lowp::float8_e4m3fn>);
     add("int4xfloat32", weight_only, scalar_weight_gemm<lowp::int4>);
