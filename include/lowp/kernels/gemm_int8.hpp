@@ -650,15 +650,23 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
   blk.quads = quads;
   blk.winograd = wino;
   blk.b_corr = b_corr;
-  // Packs rows [i0, i0 + mc) of A's depth block at p0 (kp pairs or quads) into ap.
-  const auto pack_a = [&](std::size_t i0, std::size_t mc, std::size_t p0, std::size_t kc, std::size_t kp) {
+  // Packs rows [i0, i0 + rows) of an operand (A, or B seen transposed) at
+  // depths [p0, p0 + kc) into panels of mr rows at dst (kp pairs or quads),
+  // with Winograd's row terms into corr.
+  const auto pack_operand = [&](auto v, std::size_t mr, std::size_t i0, std::size_t rows, std::size_t p0,
+                                std::size_t kc, std::size_t kp, std::int16_t* dst, std::uint32_t* corr) {
+    using T = typename decltype(v)::value_type;
     if constexpr (u8s8) {
-      if (quads) igemm_pack_quads<TA>(a, sh.mr, i0, mc, p0, kc, reinterpret_cast<std::uint8_t*>(ap), which);
-      else igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which, wino);
-    } else {
-      igemm_pack<TA>(a, sh.mr, i0, mc, p0, kc, ap, which, wino);
+      if (quads) {
+        igemm_pack_quads<T>(v, mr, i0, rows, p0, kc, reinterpret_cast<std::uint8_t*>(dst), which);
+        return;
+      }
     }
-    if (wino) igemm_pair_products_on(which, ap, (mc + sh.mr - 1) / sh.mr, sh.mr, kp, a_corr);
+    igemm_pack<T>(v, mr, i0, rows, p0, kc, dst, which, wino);
+    if (wino) igemm_pair_products_on(which, dst, (rows + mr - 1) / mr, mr, kp, corr);
+  };
+  const auto pack_a = [&](std::size_t i0, std::size_t mc, std::size_t p0, std::size_t kc, std::size_t kp) {
+    pack_operand(a, sh.mr, i0, mc, p0, kc, kp, ap, a_corr);
   };
   for (std::size_t p0 = 0; p0 == 0 || p0 < K; p0 += KC) {
     const std::size_t kc = std::min(KC, K - p0);
@@ -667,13 +675,7 @@ void integer_gemm(std::int32_t alpha, matrix_view<const TA> a, matrix_view<const
     if (a_resident) pack_a(0, M, p0, kc, kp);
     for (std::size_t j0 = 0; j0 < N; j0 += NC) {
       const std::size_t nc = std::min(NC, N - j0);
-      if constexpr (u8s8) {
-        if (quads) igemm_pack_quads<TB>(bt, sh.nr, j0, nc, p0, kc, reinterpret_cast<std::uint8_t*>(bp), which);
-        else igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp, which, wino);
-      } else {
-        igemm_pack<TB>(bt, sh.nr, j0, nc, p0, kc, bp, which, wino);
-      }
-      if (wino) igemm_pair_products_on(which, bp, (nc + sh.nr - 1) / sh.nr, sh.nr, kp, b_corr);
+      pack_operand(bt, sh.nr, j0, nc, p0, kc, kp, bp, b_corr);
       for (std::size_t i0 = 0; i0 < M; i0 += MC) {
         const std::size_t mc = std::min(MC, M - i0);
         if (!a_resident) pack_a(i0, mc, p0, kc, kp);
