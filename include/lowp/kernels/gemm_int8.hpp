@@ -100,11 +100,11 @@ struct igemm_block {
 
 // One panel of an 8-bit operand to pack (igemm_pack): rows x kc elements at
 // src with strides rs, cs (in elements), into the panel layout above with mr
-// rows, zero partner for an odd kc. With panels > 1 (pair panels, rows
-// contiguous, whole panels only): that many panels of mr rows each, the next
-// one mr rows further in src and panel_stride 16-bit values further in dst,
-// packed in one sweep over the depths, so that each line of a row-major B
-// is read once instead of once per panel.
+// rows, zero partner for an odd kc. With panels > 1 (rows contiguous, whole
+// panels only): that many panels of mr rows each, the next one mr rows
+// further in src and panel_stride 16-bit values further in dst, packed in
+// one sweep over the depths, so that each line of a row-major B is read once
+// instead of once per panel.
 struct igemm_pack_job {
   const void* src = nullptr;
   std::size_t rs = 0, cs = 0;
@@ -581,13 +581,24 @@ void igemm_pack_quads(matrix_view<const T> a, std::size_t mr, std::size_t i0, st
   static_assert(sizeof(T) == 1);
   const std::size_t kq = (kc + 3) / 4;
   const std::size_t panels = (mc + mr - 1) / mr;
-  for (std::size_t q = 0; q < panels; ++q) {
+  constexpr std::size_t max_group = 8;  // as in igemm_pack
+  for (std::size_t q = 0, group = 1; q < panels; q += group) {
+    group = 1;
     std::uint8_t* const out = dst + q * kq * mr * 4;
     const std::size_t rows = std::min(mr, mc - q * mr);
     const std::size_t r0 = i0 + q * mr;
     const T* const base = a.data() + a.offset(r0, p0);
     const std::size_t rs = a.row_stride(), cs = a.col_stride();
-    igemm_pack_job job{base, rs, cs, std::is_signed_v<T>, true, mr, rows, kc, reinterpret_cast<std::int16_t*>(out)};
+    auto* const out16 = reinterpret_cast<std::int16_t*>(out);
+    const std::size_t whole = (mc - q * mr) / mr;
+    if (kc > 0 && rs == 1 && cs != 1 && whole > 1) {
+      const std::size_t g = std::min(whole, max_group);
+      if (igemm_pack_on(which, {base, rs, cs, std::is_signed_v<T>, true, mr, mr, kc, out16, g, kq * mr * 2})) {
+        group = g;
+        continue;
+      }
+    }
+    igemm_pack_job job{base, rs, cs, std::is_signed_v<T>, true, mr, rows, kc, out16};
     if (kc > 0 && igemm_pack_on(which, job)) continue;
     std::fill(out, out + kq * mr * 4, std::uint8_t(0));
     for (std::size_t r = 0; r < rows; ++r)

@@ -464,7 +464,7 @@ bool pack_bytes(const kernels::igemm_pack_job& job) {
 // Quad panels: bytes as they are, four depths of one row per 32-bit lane.
 // Depths contiguous: a 4 x 4 transpose of 32-bit quads per four rows and 16
 // depths; rows contiguous: two byte and one word interleave per four depths
-// of eight rows.
+// of 16 (or 8) rows, up to job.panels panels per sweep over the depths.
 inline bool pack_quads(const kernels::igemm_pack_job& job) {
   const auto* const base = static_cast<const std::uint8_t*>(job.src);
   const std::size_t mr = job.mr, kc = job.kc;
@@ -489,16 +489,35 @@ inline bool pack_quads(const kernels::igemm_pack_job& job) {
     return true;
   }
   if (job.rs == 1 && mr % 8 == 0) {
+    // Four depths of 16 (then 8) rows, of job.panels panels side by side in
+    // the source, per step; depths past kc read as zeros.
     const __m128i zero = _mm_setzero_si128();
     for (std::size_t k = 0; k < kc; k += 4) {
+      const std::uint8_t* src[4];
+      for (std::size_t t = 0; t < 4; ++t) src[t] = k + t < kc ? base + (k + t) * job.cs : nullptr;
+      const auto load = [&](std::size_t t, std::size_t c, auto loader) { return src[t] ? loader(src[t] + c) : zero; };
+      const auto load16 = [](const std::uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+      const auto load8 = [](const std::uint8_t* p) { return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)); };
       std::uint8_t* const o = out + (k / 4) * mr * 4;
-      for (std::size_t c = 0; c < mr; c += 8) {
-        __m128i d[4];
-        for (std::size_t t = 0; t < 4; ++t)
-          d[t] = k + t < kc ? _mm_loadl_epi64(reinterpret_cast<const __m128i*>(base + (k + t) * job.cs + c)) : zero;
-        const __m128i u01 = _mm_unpacklo_epi8(d[0], d[1]), u23 = _mm_unpacklo_epi8(d[2], d[3]);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 4 * c), _mm_unpacklo_epi16(u01, u23));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 4 * c + 16), _mm_unpackhi_epi16(u01, u23));
+      for (std::size_t q = 0, c0 = 0; q < job.panels; ++q, c0 += mr) {
+        std::uint8_t* const oq = o + q * job.panel_stride * 2;
+        std::size_t c = 0;
+        for (; c + 16 <= mr; c += 16) {
+          const __m128i d0 = load(0, c0 + c, load16), d1 = load(1, c0 + c, load16);
+          const __m128i d2 = load(2, c0 + c, load16), d3 = load(3, c0 + c, load16);
+          const __m128i lo01 = _mm_unpacklo_epi8(d0, d1), lo23 = _mm_unpacklo_epi8(d2, d3);
+          const __m128i hi01 = _mm_unpackhi_epi8(d0, d1), hi23 = _mm_unpackhi_epi8(d2, d3);
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(oq + 4 * c), _mm_unpacklo_epi16(lo01, lo23));
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(oq + 4 * c + 16), _mm_unpackhi_epi16(lo01, lo23));
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(oq + 4 * c + 32), _mm_unpacklo_epi16(hi01, hi23));
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(oq + 4 * c + 48), _mm_unpackhi_epi16(hi01, hi23));
+        }
+        if (c < mr) {
+          const __m128i u01 = _mm_unpacklo_epi8(load(0, c0 + c, load8), load(1, c0 + c, load8));
+          const __m128i u23 = _mm_unpacklo_epi8(load(2, c0 + c, load8), load(3, c0 + c, load8));
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(oq + 4 * c), _mm_unpacklo_epi16(u01, u23));
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(oq + 4 * c + 16), _mm_unpackhi_epi16(u01, u23));
+        }
       }
     }
     return true;
@@ -507,7 +526,7 @@ inline bool pack_quads(const kernels::igemm_pack_job& job) {
 }
 
 inline bool pack(const kernels::igemm_pack_job& job) {
-  if (job.panels > 1 && (job.quads || job.rs != 1 || job.cs == 1 || job.mr % 8 != 0)) return false;
+  if (job.panels > 1 && (job.rs != 1 || job.cs == 1 || job.mr % 8 != 0)) return false;
   if (job.quads) return pack_quads(job);
   return job.is_signed ? pack_bytes<true>(job) : pack_bytes<false>(job);
 }
