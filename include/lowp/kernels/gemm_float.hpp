@@ -312,10 +312,12 @@ bool copies_panels(const V& x) {
 }
 
 // Packs logical rows [i0, i0 + rows) x columns [p0, p0 + kc) of x into
-// R-row panels dst[(q * kc + k) * R + r], zero-padded to whole panels.
+// R-row panels dst[(q * kc + k) * R + r], zero-padded to whole panels. When
+// copying, also prefetches rows [i0 + rows, i0 + rows + next) at the same
+// columns (the next column block of the few-rows order in try_float_gemm).
 template <class V>
 void pack_panels(const V& x, std::size_t R, std::size_t i0, std::size_t rows, std::size_t p0, std::size_t kc,
-                 float* dst, std::vector<float>& run, isa which) {
+                 float* dst, std::vector<float>& run, isa which, std::size_t next = 0) {
   if constexpr (std::is_same_v<V, matrix_view<const float>> || std::is_same_v<V, matrix_view<float>>) {
     if (x.row_stride() == 1) {  // a panel's R values at one k lie side by side
       // k outermost: one contiguous stretch of storage read per k.
@@ -330,13 +332,19 @@ void pack_panels(const V& x, std::size_t R, std::size_t i0, std::size_t rows, st
           default: std::memcpy(panel, src, count * sizeof(float)); break;
         }
       };
-      for (std::size_t k = 0; k < kc; ++k)
+      for (std::size_t k = 0; k < kc; ++k) {
+        if (next > 0) {
+          const char* const ahead = reinterpret_cast<const char*>(&x(i0 + rows, p0 + k));
+          for (std::size_t off = 0; off < next * sizeof(float); off += 64) __builtin_prefetch(ahead + off, 0, 3);
+          __builtin_prefetch(ahead + next * sizeof(float) - 1, 0, 3);
+        }
         for (std::size_t q = 0; q * R < rows; ++q) {
           const std::size_t r_count = std::min(R, rows - q * R);
           float* const panel = dst + q * kc * R + k * R;
           copy(panel, &x(i0 + q * R, p0 + k), r_count);
           if (r_count < R) std::fill(panel + r_count, panel + R, 0.0f);
         }
+      }
       return;
     }
   }
@@ -354,6 +362,11 @@ void pack_panels(const V& x, std::size_t R, std::size_t i0, std::size_t rows, st
       for (std::size_t r = 0; r < R; ++r) panel[k * R + r] = run[r * kc + k];
   }
 }
+
+// Bytes of packed B per column block in the few-rows order (try_float_gemm):
+// 80 columns of 384 depths on AVX2. 32 x 4096 x 4096 on Zen 5 gave 64-66
+// GFLOP/s with 128 KiB, 64 with 256 KiB and 56 with 512 KiB.
+inline constexpr std::size_t float_resident_b_bytes = std::size_t(128) << 10;
 
 // The packing buffers of this thread, kept from call to call: a B block is
 // up to NC x KC floats (6 MiB on AVX2), and a fresh vector per call
@@ -386,6 +399,33 @@ bool try_float_gemm(float alpha, const VA& a, const VB& b, float beta, matrix_vi
   // each just before the first A block uses it (hot in L1 then), with the
   // stored rows of the next panel prefetched while the micro-kernels run.
   const bool by_panel = !copies_panels(bt);
+  // Few rows (one A block) with a float32 B that is copied: A is packed once
+  // per depth block and B goes by in column blocks of float_resident_b_bytes,
+  // which stay in L2 between their packing and their use, while the packing
+  // of one block prefetches the stored rows of the next (a block reads a
+  // short stretch of each of KC rows, more streams than the hardware
+  // prefetchers follow). In the blocked order a packed B block of NC columns
+  // (6 MiB) goes out to memory and back, and with few rows packing B is much
+  // of the work: 44% of 32 x 4096 x 4096 (as in the integer GEMM's few-rows
+  // order, kernels/gemm_int8.hpp). Same summation order: each C tile still
+  // takes the KC blocks in ascending order.
+  if (!by_panel && M <= MC) {
+    const std::size_t nc_narrow = NR * std::max<std::size_t>(1, float_resident_b_bytes / (KC * sizeof(float)) / NR);
+    for (std::size_t p0 = 0; p0 == 0 || p0 < K; p0 += KC) {
+      const std::size_t kc = std::min(KC, K - p0);
+      const bool first = p0 == 0;
+      apack.resize((M + MR - 1) / MR * MR * kc);
+      pack_panels(a, MR, 0, M, p0, kc, apack.data(), run, which);
+      for (std::size_t j0 = 0; j0 < N; j0 += nc_narrow) {
+        const std::size_t nc = std::min(nc_narrow, N - j0);
+        bpack.resize((nc + NR - 1) / NR * NR * kc);
+        pack_panels(bt, NR, j0, nc, p0, kc, bpack.data(), run, which, std::min(nc_narrow, N - j0 - nc));
+        macro(M, nc, kc, apack.data(), bpack.data(), alpha, first ? beta : 1.0f, !first || beta != 0.0f, &c(0, j0),
+              std::ptrdiff_t(c.row_stride()), std::ptrdiff_t(c.col_stride()));
+      }
+    }
+    return true;
+  }
   for (std::size_t j0 = 0; j0 < N; j0 += NC) {
     const std::size_t nc = std::min(NC, N - j0);
     for (std::size_t p0 = 0; p0 == 0 || p0 < K; p0 += KC) {
