@@ -509,6 +509,17 @@ inline std::vector<std::uint32_t>& igemm_thread_corrections(int which) {
   return corr[which];
 }
 
+// How many whole panels of mr rows, from panel q of an operand of mc rows,
+// one packing job takes (igemm_pack_job::panels): rows contiguous (a
+// row-major B seen transposed), up to 8 panels per sweep over the depths;
+// otherwise 1.
+inline std::size_t igemm_pack_group(std::size_t rs, std::size_t cs, std::size_t kc, std::size_t mr,
+                                    std::size_t mc, std::size_t q) {
+  constexpr std::size_t max_group = 8;
+  const std::size_t whole = (mc - q * mr) / mr;
+  return kc > 0 && rs == 1 && cs != 1 && whole > 1 ? std::min(whole, max_group) : 1;
+}
+
 // Packs rows [i0, i0 + mc) x depths [p0, p0 + kc) of `a` into MR-row panels of
 // depth pairs (the layout at the top of this file), zero-padded to whole
 // panels and an even depth; with even_pairs, to an even number of pairs
@@ -519,9 +530,6 @@ void igemm_pack(matrix_view<const T> a, std::size_t mr, std::size_t i0, std::siz
   const std::size_t kp_data = (kc + 1) / 2;
   const std::size_t kp = even_pairs ? (kp_data + 1) / 2 * 2 : kp_data;
   const std::size_t panels = (mc + mr - 1) / mr;
-  // Rows contiguous (a row-major B seen transposed): up to 8 whole panels per
-  // sweep over the depths (igemm_pack_job::panels).
-  constexpr std::size_t max_group = 8;
   for (std::size_t q = 0, group = 1; q < panels; q += group) {
     group = 1;
     std::int16_t* const out = dst + q * kp * mr * 2;
@@ -531,9 +539,7 @@ void igemm_pack(matrix_view<const T> a, std::size_t mr, std::size_t i0, std::siz
     if constexpr (std::is_same_v<T, std::int8_t> || std::is_same_v<T, std::uint8_t>) {
       const T* const base = a.data() + a.offset(r0, p0);
       const std::size_t rs = a.row_stride(), cs = a.col_stride();
-      const std::size_t whole = (mc - q * mr) / mr;
-      if (kc > 0 && rs == 1 && cs != 1 && whole > 1) {
-        const std::size_t g = std::min(whole, max_group);
+      if (const std::size_t g = igemm_pack_group(rs, cs, kc, mr, mc, q); g > 1) {
         for (std::size_t t = 1; t < g && kp != kp_data; ++t)
           std::fill(out + t * kp * mr * 2 + kp_data * mr * 2, out + (t + 1) * kp * mr * 2, std::int16_t(0));
         igemm_pack_job job{base, rs, cs, std::is_signed_v<T>, false, mr, mr, kc, out, g, kp * mr * 2};
@@ -581,7 +587,6 @@ void igemm_pack_quads(matrix_view<const T> a, std::size_t mr, std::size_t i0, st
   static_assert(sizeof(T) == 1);
   const std::size_t kq = (kc + 3) / 4;
   const std::size_t panels = (mc + mr - 1) / mr;
-  constexpr std::size_t max_group = 8;  // as in igemm_pack
   for (std::size_t q = 0, group = 1; q < panels; q += group) {
     group = 1;
     std::uint8_t* const out = dst + q * kq * mr * 4;
@@ -590,9 +595,7 @@ void igemm_pack_quads(matrix_view<const T> a, std::size_t mr, std::size_t i0, st
     const T* const base = a.data() + a.offset(r0, p0);
     const std::size_t rs = a.row_stride(), cs = a.col_stride();
     auto* const out16 = reinterpret_cast<std::int16_t*>(out);
-    const std::size_t whole = (mc - q * mr) / mr;
-    if (kc > 0 && rs == 1 && cs != 1 && whole > 1) {
-      const std::size_t g = std::min(whole, max_group);
+    if (const std::size_t g = igemm_pack_group(rs, cs, kc, mr, mc, q); g > 1) {
       if (igemm_pack_on(which, {base, rs, cs, std::is_signed_v<T>, true, mr, mr, kc, out16, g, kq * mr * 2})) {
         group = g;
         continue;
