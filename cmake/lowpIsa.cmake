@@ -10,6 +10,12 @@
 #   #include <lowp/simd/instantiate.hpp>
 #   LOWP_INSTANTIATE_ISA(<isa>)
 # ISAS restricts the list (scalar is always included). See docs/isa.md.
+#
+# lowp_add_isa_library(<name> [ISAS <isa>...])
+#
+# The same translation units as a static library whose users get the
+# LOWP_ISA_<NAME>=1 definitions with it: several programs of one build tree
+# link it instead of compiling the kernels once each.
 
 set(LOWP_ISA_FLAGS_scalar "")
 set(LOWP_ISA_FLAGS_sse2 "-msse2")
@@ -33,7 +39,10 @@ function(lowp_isa_list out_var)
 endfunction()
 
 function(lowp_add_isa_sources target)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "SOURCE_DIR" "ISAS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "SOURCE_DIR;SCOPE" "ISAS")
+  if(NOT arg_SCOPE)
+    set(arg_SCOPE PRIVATE)
+  endif()
   lowp_isa_list(isas)
   if(arg_ISAS)
     set(wanted scalar ${arg_ISAS})
@@ -54,6 +63,13 @@ function(lowp_add_isa_sources target)
         PROPERTIES COMPILE_OPTIONS "${LOWP_ISA_FLAGS_${isa}}")
     endif()
     string(TOUPPER "${isa}" upper)
-    target_compile_definitions(${target} PRIVATE "LOWP_ISA_${upper}=1")
+    target_compile_definitions(${target} ${arg_SCOPE} "LOWP_ISA_${upper}=1")
   endforeach()
+endfunction()
+
+function(lowp_add_isa_library name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "ISAS")
+  add_library(${name} STATIC)
+  target_link_libraries(${name} PUBLIC lowp::lowp)
+  lowp_add_isa_sources(${name} SCOPE PUBLIC ISAS ${arg_ISAS})
 endfunction()

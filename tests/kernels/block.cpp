@@ -5,6 +5,7 @@
 // misaligned input and output, the errors, and ggml's conformance vectors.
 
 #include <cstdint>
+#include <cmath>
 #include <cstring>
 #include <exception>
 #include <limits>
@@ -63,8 +64,22 @@ std::string mismatch(lowp::isa which, std::span<const std::uint8_t> raw, std::si
                      lowp::padding pad, std::size_t out_offset) {
   const std::size_t n = rows * cols;
   std::vector<float> expect(out_offset + n + 9, -7.25f), got = expect;
-  ref::dequantize<BF>(raw, rows, cols, std::span<float>(expect.data() + out_offset, n), pad);
-  lowp::dequantize_blocks<BF>(raw, rows, cols, std::span<float>(got.data() + out_offset, n), pad, which);
+  // A damaged buffer (NVFP4's tensor scale NaN, infinite, zero or negative)
+  // must be refused by both, with the same message.
+  std::string expect_error, got_error;
+  try {
+    ref::dequantize<BF>(raw, rows, cols, std::span<float>(expect.data() + out_offset, n), pad);
+  } catch (const lowp::error& e) {
+    expect_error = e.what();
+  }
+  try {
+    lowp::dequantize_blocks<BF>(raw, rows, cols, std::span<float>(got.data() + out_offset, n), pad, which);
+  } catch (const lowp::error& e) {
+    got_error = e.what();
+  }
+  if (expect_error != got_error)
+    return std::string(BF::name) + " isa " + std::string(lowp::name(which)) + ": reference error '" + expect_error +
+           "', kernel error '" + got_error + "'";
   for (std::size_t i = 0; i < expect.size(); ++i)
     if (lowp_test::to_bits(expect[i]) != lowp_test::to_bits(got[i]))
       return std::string(BF::name) + " isa " + std::string(lowp::name(which)) + " " + std::to_string(rows) + "x" +
@@ -122,6 +137,11 @@ void check_all_isas(std::uint64_t seed) {
           const auto buf = random_raw<BF>(s.rows, s.cols, s.pad, seed + 31 * k + in_offset, in_offset, tensor_scales[k]);
           const std::span<const std::uint8_t> raw(buf.data() + in_offset, buf.size() - in_offset);
           for (std::size_t out_offset : {0, 1, 3}) CHECK(mismatch<BF>(which, raw, s.rows, s.cols, s.pad, out_offset) == "");
+          if (!(tensor_scales[k] > 0.0f) || std::isinf(tensor_scales[k])) {
+            std::vector<float> y(s.rows * s.cols);
+            CHECK_THROWS_WITH(lowp::dequantize_blocks<BF>(raw, s.rows, s.cols, y, s.pad, which),
+                              Catch::Contains("tensor scale"));
+          }
         }
       }
       // A quantized tensor (realistic scales and codes).

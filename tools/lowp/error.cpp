@@ -1,6 +1,7 @@
 // lowp error: the round-trip error of formats on the tensors of .npy and
 // .safetensors files, as a table and optionally as an SVG chart.
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "accuracy_text.hpp"
 #include "commands.hpp"
+#include "lowp/io/file.hpp"
 #include "lowp/quant/metrics.hpp"
 #include "pareto_svg.hpp"
 #include "round_trip.hpp"
@@ -40,12 +42,18 @@ int run_error(const parsed_args& args) {
   std::vector<std::string> files;
   for (const std::string& a : args.positionals()) {
     if (auto f = find_format(a)) formats.push_back(*f);
-    else if (has_suffix(a, ".npy") || has_suffix(a, ".safetensors")) files.push_back(a);
+    else if (has_suffix(a, ".npy") || has_suffix(a, ".safetensors") || is_stdio(a)) files.push_back(a);
     else
       throw usage_error("'" + a + "' is neither a format nor a .npy or .safetensors file", true);
   }
   if (formats.empty()) throw usage_error("no FORMAT given (a scalar or block format name)", true);
   if (files.empty()) throw usage_error("no FILE given (.npy or .safetensors)", true);
+  if (std::count(files.begin(), files.end(), std::string(io::standard_stream)) > 1)
+    throw usage_error("'-' (standard input) is given more than once");
+  if (svg) {
+    if (is_stdio(*svg)) throw usage_error("--svg -: the table goes to standard output; give the chart a file name");
+    for (const std::string& file : files) refuse_same_file(file, *svg, "--svg");
+  }
 
   // Read and check every file before printing anything.
   std::vector<float_tensor> tensors;
@@ -94,7 +102,8 @@ const command error_command{
     "round-trip error of formats on the tensors of .npy and .safetensors files",
     "Arguments that name a format (scalar or block) are formats; the others must be\n"
     ".npy or .safetensors files (float32, float16 or bfloat16 tensors; every tensor\n"
-    "of a .safetensors file). For every tensor and format: the tensor is quantized\n"
+    "of a .safetensors file), or '-' for one read from standard input. --svg FILE\n"
+    "must not be one of the inputs. For every tensor and format: the tensor is quantized\n"
     "and dequantized, and the table gives the storage bits per element and the\n"
     "SQNR (dB), RMSE, max abs and max rel error of the round trip (the notes under\n"
     "the table say how each kind of format is applied). All files are read and\n"

@@ -5,6 +5,7 @@
 // leaves OUT untouched.
 
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,7 @@ int run_quantize(const parsed_args& args) {
   s.pad = padding_from(args);
   s.isa = isa_from(args);
   const std::optional<std::size_t> cols_option_value = cols_from(args);
+  refuse_same_file(in, out, "OUT");
   if (has_suffix(out, ".npy"))
     throw usage_error("OUT '" + out + "': quantize writes the raw layout of " + f.name +
                       ", which .npy cannot hold (give another file name)");
@@ -65,7 +67,7 @@ int run_quantize(const parsed_args& args) {
   const std::size_t n = x.values.size();
   std::size_t cols = n;
   std::string origin = " (the whole input; set it with --cols)";
-  if (x.shape.size() >= 2 && has_suffix(in, ".npy")) {
+  if (x.shape.size() >= 2) {  // a .npy input
     cols = x.shape.back();
     origin = " (the last dimension of " + in + ")";
     if (cols_option_value && *cols_option_value != cols)
@@ -97,6 +99,7 @@ int run_dequantize(const parsed_args& args) {
   if (has_suffix(in, ".npy"))
     throw usage_error("IN '" + in + "': dequantize reads the raw layout of " + f.name + ", not .npy");
   if (k) check_row_length(f, *k, pad, "");
+  refuse_same_file(in, out, "OUT");
 
   const std::vector<std::uint8_t> raw = read_bytes(in);
   const std::size_t size = raw.size();
@@ -107,12 +110,14 @@ int run_dequantize(const parsed_args& args) {
     const std::size_t body = size >= f.header_bytes ? size - f.header_bytes : 0;
     const std::size_t whole = body / per_row;
     if (size < f.header_bytes || body % per_row != 0) {
+      const std::size_t below = f.header_bytes + whole * per_row;
+      const bool next_fits = per_row <= std::numeric_limits<std::size_t>::max() - below;
       const std::string unit = k ? "rows of " + std::to_string(*k) + " values (" + std::to_string(per_row) + " bytes each)"
                                  : std::to_string(per_row) + "-byte blocks";
       const std::string header = f.header_bytes ? std::to_string(f.header_bytes) + " bytes of tensor scale + " : "";
       throw cli_error(in + ": " + std::to_string(size) + " bytes do not fit the raw layout of " + f.name + " in " + unit +
                           ": expected " + header + "a multiple of " + std::to_string(per_row) + " bytes, e.g. " +
-                          sizes_text(f.header_bytes + whole * per_row, f.header_bytes + (whole + 1) * per_row),
+                          (next_fits ? sizes_text(below, below + per_row) : std::to_string(below) + " bytes"),
                       exit_bad_input);
     }
     if (k) {
@@ -122,16 +127,24 @@ int run_dequantize(const parsed_args& args) {
       cols = whole * f.block_size;
     }
   } else {
-    // The largest number of whole rows whose packed stream takes `size` bytes.
+    // The largest number of whole rows whose packed stream takes `size` bytes
+    // (a file holds far fewer than 2^61 bytes, so size * 8 does not wrap; a
+    // row longer than the whole stream gives 0 rows).
     const std::size_t w = std::size_t(f.bits);
     const std::size_t row = k.value_or(1);
-    rows = size * 8 / (w * row);
+    const std::size_t bits = size * 8;
+    rows = row > bits / w ? 0 : bits / (w * row);
     cols = row;
     if (raw_size(f, rows, cols, pad) != size) {
       const std::string unit =
           k ? "rows of " + std::to_string(*k) + " " + f.name + " values" : std::string(f.name) + " values";
+      const std::size_t below = raw_size(f, rows, cols, pad);
+      const bool next_fits = row <= (std::numeric_limits<std::size_t>::max() / w - row * rows) &&
+                             rows + 1 <= std::numeric_limits<std::size_t>::max() / row;
       throw cli_error(in + ": " + std::to_string(size) + " bytes do not hold a whole number of " + unit +
-                          ": expected " + sizes_text(raw_size(f, rows, cols, pad), raw_size(f, rows + 1, cols, pad)),
+                          ": expected " +
+                          (next_fits ? sizes_text(below, raw_size(f, rows + 1, cols, pad))
+                                     : std::to_string(below) + " bytes"),
                       exit_bad_input);
     }
     if (!k) {
@@ -158,7 +171,10 @@ const command quantize_command{
     "its float32 tensor scale. Scalar formats encode each value as is (no scaling);\n"
     "--cols then only has to divide the number of values. Block formats take --round\n"
     "and --overflow for their elements, except the ggml formats, which quantize as\n"
-    "ggml does. --seed seeds stochastic rounding; the element index is row * K + col.\n",
+    "ggml does. --seed seeds stochastic rounding; the element index is row * K + col.\n"
+    "IN or OUT '-' is standard input or output (raw float32, or .npy when standard\n"
+    "input begins with the .npy magic string); OUT must not be the same file as IN.\n"
+    "OUT is written whole or not at all.\n",
     quantize_options,
     3,
     3,
@@ -175,7 +191,9 @@ const command dequantize_command{
     "row of whole blocks, and a scalar format's holds as many values as fit its\n"
     "bytes (a 4-bit stream of 3 bytes: 6 values; give --cols 5 to get the 5 that\n"
     "were quantized). With --cols K the input must hold a whole number of rows of\n"
-    "K values, and a block format needs the --pad it was quantized with.\n",
+    "K values, and a block format needs the --pad it was quantized with.\n"
+    "IN or OUT '-' is standard input or output (OUT then raw float32); OUT must not\n"
+    "be the same file as IN, and is written whole or not at all.\n",
     dequantize_options,
     3,
     3,

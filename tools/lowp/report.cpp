@@ -17,6 +17,7 @@
 
 #include "accuracy_text.hpp"
 #include "commands.hpp"
+#include "lowp/threads.hpp"
 #include "format_info.hpp"
 #include "formats_text.hpp"
 #include "lowp/isa.hpp"
@@ -314,17 +315,23 @@ int write_tensors(const std::string& dir) {
 
 int run_report(const parsed_args& args) {
   const report_context context{isa_from(args)};
+  // The throughput sections run lowp::gemm, which reads LOWP_NUM_THREADS: a bad
+  // value is reported before anything is printed.
+  (void)lowp::num_threads();
   if (const auto dir = args.value("--write-tensors")) return write_tensors(*dir);
   if (args.flag("--blocks-markdown")) {
     std::fputs(block_accuracy_markdown(block_accuracy(context.isa)).c_str(), stdout);
     if (std::fflush(stdout) != 0) throw cli_error("cannot write to stdout", exit_bad_input);
     return exit_ok;
   }
+  // Printed section by section as each is ready (the throughput sections take
+  // seconds); the checks above run first, so a bad setting prints nothing.
   std::printf("lowp %d.%d.%d report (isa: %.*s)\n", LOWP_VERSION_MAJOR, LOWP_VERSION_MINOR, LOWP_VERSION_PATCH,
               int(context.isa.size()), context.isa.data());
   for (const report_section& s : report_sections) {
     const std::string body = s.body(context);
     std::printf("\n== %.*s ==\n\n%s", int(s.title.size()), s.title.data(), body.c_str());
+    std::fflush(stdout);
   }
   if (std::fflush(stdout) != 0) throw cli_error("cannot write to stdout", exit_bad_input);
   return exit_ok;

@@ -1,9 +1,10 @@
 #include "tensor_files.hpp"
 
+#include <algorithm>
 #include <bit>
-#include <fstream>
 
 #include "cli.hpp"
+#include "lowp/io/file.hpp"
 #include "lowp/io/npy.hpp"
 #include "lowp/io/safetensors.hpp"
 
@@ -19,24 +20,16 @@ bool has_suffix(std::string_view path, std::string_view suffix) {
   return true;
 }
 
-std::vector<std::uint8_t> read_bytes(const std::string& path) {
-  std::ifstream f(path, std::ios::binary | std::ios::ate);
-  if (!f) throw cli_error(path + ": cannot open for reading", exit_bad_input);
-  const std::streamoff size = f.tellg();
-  if (size < 0) throw cli_error(path + ": cannot determine the file size", exit_bad_input);
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-  f.seekg(0);
-  if (size > 0 && !f.read(reinterpret_cast<char*>(bytes.data()), size))
-    throw cli_error(path + ": read error", exit_bad_input);
-  return bytes;
-}
+std::vector<std::uint8_t> read_bytes(const std::string& path) { return io::read_file(path); }
 
-void write_bytes(const std::string& path, std::span<const std::uint8_t> bytes) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) throw cli_error(path + ": cannot open for writing", exit_bad_input);
-  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-  f.close();
-  if (!f) throw cli_error(path + ": write error", exit_bad_input);
+void write_bytes(const std::string& path, std::span<const std::uint8_t> bytes) { io::write_file(path, bytes); }
+
+bool is_stdio(std::string_view path) { return path == io::standard_stream; }
+
+void refuse_same_file(const std::string& in, const std::string& out, std::string_view out_what) {
+  if (io::same_file(in, out))
+    throw usage_error(std::string(out_what) + " '" + out + "' is the same file as the input '" + in +
+                      "' (which it would overwrite); give another file name");
 }
 
 namespace {
@@ -47,9 +40,19 @@ float_tensor from_io(const io::tensor& t, std::string name) {
 
 }  // namespace
 
+namespace {
+
+bool starts_as_npy(std::span<const std::uint8_t> bytes) {
+  static constexpr std::uint8_t magic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+  return bytes.size() >= 6 && std::equal(magic, magic + 6, bytes.begin());
+}
+
+}  // namespace
+
 float_tensor read_float_input(const std::string& path) {
+  if (has_suffix(path, ".npy")) return from_io(io::read_npy(path), path);
   const std::vector<std::uint8_t> bytes = read_bytes(path);
-  if (has_suffix(path, ".npy")) return from_io(io::parse_npy(bytes, path), path);
+  if (is_stdio(path) && starts_as_npy(bytes)) return from_io(io::parse_npy(bytes, "standard input"), path);
   if (bytes.size() % 4 != 0)
     throw cli_error(path + ": " + std::to_string(bytes.size()) +
                         " bytes is not a whole number of float32 values (expected a multiple of 4 bytes)",
@@ -64,10 +67,18 @@ float_tensor read_float_input(const std::string& path) {
 }
 
 std::vector<float_tensor> read_tensor_file(const std::string& path) {
-  const std::vector<std::uint8_t> bytes = read_bytes(path);
-  if (has_suffix(path, ".npy")) return {from_io(io::parse_npy(bytes, path), path)};
+  if (has_suffix(path, ".npy")) return {from_io(io::read_npy(path), path)};
+  io::safetensors_file file;
+  if (is_stdio(path)) {
+    // Standard input has no name to tell the format by: .npy files begin with their magic string.
+    const std::vector<std::uint8_t> bytes = read_bytes(path);
+    if (starts_as_npy(bytes)) return {from_io(io::parse_npy(bytes, "standard input"), path)};
+    file = io::parse_safetensors(bytes, "standard input");
+  } else {
+    file = io::read_safetensors(path);
+  }
   std::vector<float_tensor> out;
-  for (const io::tensor& t : io::parse_safetensors(bytes, path).tensors) out.push_back(from_io(t, path + ":" + t.name));
+  for (const io::tensor& t : file.tensors) out.push_back(from_io(t, path + ":" + t.name));
   return out;
 }
 

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "lowp/error.hpp"
+#include "lowp/io/file.hpp"
 #include "lowp/io/tensor.hpp"
 
 namespace lowp::io {
@@ -169,56 +170,105 @@ inline std::string npy_descr(dtype t) {
 
 }  // namespace detail
 
-// Parses the bytes of a whole .npy file; `source` names it in error messages.
-inline tensor parse_npy(std::span<const std::uint8_t> file, const std::string& source = "npy") {
+namespace detail {
+
+// The preamble and header of a .npy file: the tensor without its data, and
+// where the data begins and how many bytes it takes.
+struct npy_header {
+  tensor t;
+  std::size_t data_offset = 0;
+  std::size_t data_bytes = 0;
+};
+
+// Bytes of the preamble: 10 (version 1.0) or 12 (2.0, 3.0); needs the first 8.
+inline std::size_t npy_preamble_bytes(std::span<const std::uint8_t> first8, const std::string& source) {
   static constexpr std::uint8_t magic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
-  if (file.size() < 10)
-    lowp::detail::fail(source + ": truncated: " + std::to_string(file.size()) +
-                       " bytes is shorter than a .npy preamble");
   for (std::size_t i = 0; i < 6; ++i)
-    if (file[i] != magic[i]) lowp::detail::fail(source + ": not a .npy file (bad magic string)");
-  const unsigned major = file[6], minor = file[7];
+    if (first8[i] != magic[i]) lowp::detail::fail(source + ": not a .npy file (bad magic string)");
+  const unsigned major = first8[6], minor = first8[7];
   if (major < 1 || major > 3 || minor != 0)
     lowp::detail::fail(source + ": unsupported .npy format version " + std::to_string(major) + "." +
                        std::to_string(minor));
-  std::size_t header_len, header_start;
-  if (major == 1) {
-    header_len = std::size_t(file[8]) | (std::size_t(file[9]) << 8);
-    header_start = 10;
-  } else {
-    if (file.size() < 12)
-      lowp::detail::fail(source + ": truncated: " + std::to_string(file.size()) +
-                         " bytes is shorter than a version 2/3 .npy preamble");
-    header_len = std::size_t(file[8]) | (std::size_t(file[9]) << 8) | (std::size_t(file[10]) << 16) |
-                 (std::size_t(file[11]) << 24);
-    header_start = 12;
-  }
-  if (header_len > file.size() - header_start)
-    lowp::detail::fail(source + ": header length " + std::to_string(header_len) + " goes beyond the file size " +
-                       std::to_string(file.size()));
-  const std::string_view text(reinterpret_cast<const char*>(file.data()) + header_start, header_len);
-  for (char c : text)
-    if (major < 3 && static_cast<unsigned char>(c) >= 0x80)
-      lowp::detail::fail(source + ": the header is not ASCII");
-
-  std::string descr;
-  bool fortran_order = false;
-  tensor t;
-  detail::npy_header_parser(text, source).parse(descr, fortran_order, t.shape);
-  t.type = detail::npy_dtype(descr, source);
-  if (fortran_order) lowp::detail::fail(source + ": fortran_order True is not supported (C order only)");
-  const std::size_t expected = detail::checked_bytes(t.shape, size_of(t.type), source);
-  const std::size_t available = file.size() - header_start - header_len;
-  if (available != expected)
-    lowp::detail::fail(source + ": data holds " + std::to_string(available) + " bytes, but shape " +
-                       detail::shape_text(t.shape) + " of " + std::string(name(t.type)) + " takes " +
-                       std::to_string(expected));
-  t.data.assign(file.begin() + std::ptrdiff_t(header_start + header_len), file.end());
-  return t;
+  return major == 1 ? 10 : 12;
 }
 
+// The header length stored in a whole preamble.
+inline std::size_t npy_header_length(std::span<const std::uint8_t> preamble) {
+  std::size_t n = std::size_t(preamble[8]) | (std::size_t(preamble[9]) << 8);
+  if (preamble.size() == 12) n |= (std::size_t(preamble[10]) << 16) | (std::size_t(preamble[11]) << 24);
+  return n;
+}
+
+// Parses preamble + header (`head` holds exactly those bytes).
+inline npy_header parse_npy_header(std::span<const std::uint8_t> head, std::size_t preamble, const std::string& source) {
+  const unsigned major = head[6];
+  const std::string_view text(reinterpret_cast<const char*>(head.data()) + preamble, head.size() - preamble);
+  for (char c : text)
+    if (major < 3 && static_cast<unsigned char>(c) >= 0x80) lowp::detail::fail(source + ": the header is not ASCII");
+  std::string descr;
+  bool fortran_order = false;
+  npy_header h;
+  npy_header_parser(text, source).parse(descr, fortran_order, h.t.shape);
+  h.t.type = npy_dtype(descr, source);
+  if (fortran_order) lowp::detail::fail(source + ": fortran_order True is not supported (C order only)");
+  h.data_offset = head.size();
+  h.data_bytes = checked_bytes(h.t.shape, size_of(h.t.type), source);
+  return h;
+}
+
+[[noreturn]] inline void fail_npy_data_size(const npy_header& h, std::size_t available, const std::string& source) {
+  lowp::detail::fail(source + ": data holds " + std::to_string(available) + " bytes, but shape " +
+                     shape_text(h.t.shape) + " of " + std::string(name(h.t.type)) + " takes " +
+                     std::to_string(h.data_bytes));
+}
+
+}  // namespace detail
+
+// Parses the bytes of a whole .npy file; `source` names it in error messages.
+inline tensor parse_npy(std::span<const std::uint8_t> file, const std::string& source = "npy") {
+  if (file.size() < 10)
+    lowp::detail::fail(source + ": truncated: " + std::to_string(file.size()) +
+                       " bytes is shorter than a .npy preamble");
+  const std::size_t preamble = detail::npy_preamble_bytes(file.first(8), source);
+  if (file.size() < preamble)
+    lowp::detail::fail(source + ": truncated: " + std::to_string(file.size()) +
+                       " bytes is shorter than a version 2/3 .npy preamble");
+  const std::size_t header_len = detail::npy_header_length(file.first(preamble));
+  if (header_len > file.size() - preamble)
+    lowp::detail::fail(source + ": header length " + std::to_string(header_len) + " goes beyond the file size " +
+                       std::to_string(file.size()));
+  detail::npy_header h = detail::parse_npy_header(file.first(preamble + header_len), preamble, source);
+  const std::size_t available = file.size() - h.data_offset;
+  if (available != h.data_bytes) detail::fail_npy_data_size(h, available, source);
+  h.t.data.assign(file.begin() + std::ptrdiff_t(h.data_offset), file.end());
+  return std::move(h.t);
+}
+
+// Reads a .npy file ("-": standard input). The header is read and checked,
+// and the data's size checked against the file's, before the data is
+// allocated.
 inline tensor read_npy(const std::filesystem::path& path) {
-  return parse_npy(detail::read_file(path), path.string());
+  input_file in(path);
+  const std::string& source = in.name();
+  std::vector<std::uint8_t> head;
+  in.read_exactly(head, 10, "the .npy preamble");
+  const std::size_t preamble = detail::npy_preamble_bytes(head, source);
+  in.read_exactly(head, preamble - 10, "the .npy preamble");
+  const std::size_t header_len = detail::npy_header_length(head);
+  if (in.size() >= 0 && header_len > std::size_t(in.size()) - preamble)
+    lowp::detail::fail(source + ": header length " + std::to_string(header_len) + " goes beyond the file size " +
+                       std::to_string(in.size()));
+  in.read_exactly(head, header_len, "the .npy header");
+  detail::npy_header h = detail::parse_npy_header(head, preamble, source);
+  if (in.size() >= 0 && std::size_t(in.size()) - h.data_offset != h.data_bytes)
+    detail::fail_npy_data_size(h, std::size_t(in.size()) - h.data_offset, source);
+  if (in.size() >= 0) {
+    in.read_exactly(h.t.data, h.data_bytes, "the .npy data");
+  } else {
+    in.read_rest(h.t.data);
+    if (h.t.data.size() != h.data_bytes) detail::fail_npy_data_size(h, h.t.data.size(), source);
+  }
+  return std::move(h.t);
 }
 
 // The bytes of a .npy file (format 1.0) holding t.
@@ -245,6 +295,8 @@ inline std::vector<std::uint8_t> serialize_npy(const tensor& t) {
   return out;
 }
 
-inline void write_npy(const std::filesystem::path& path, const tensor& t) { detail::write_file(path, serialize_npy(t)); }
+// Writes a .npy file ("-": standard output); see io/file.hpp for what a
+// failed write leaves.
+inline void write_npy(const std::filesystem::path& path, const tensor& t) { write_file(path, serialize_npy(t)); }
 
 }  // namespace lowp::io

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "lowp/error.hpp"
+#include "lowp/io/file.hpp"
 #include "lowp/io/tensor.hpp"
 
 namespace lowp::io {
@@ -275,31 +276,38 @@ inline std::string_view safetensors_dtype_name(dtype t) {
 
 }  // namespace detail
 
-// Parses the bytes of a whole .safetensors file; `source` names it in errors.
-inline safetensors_file parse_safetensors(std::span<const std::uint8_t> file, const std::string& source = "safetensors") {
-  using detail::json_value;
-  if (file.size() < 8)
-    lowp::detail::fail(source + ": truncated: " + std::to_string(file.size()) +
-                       " bytes is shorter than the 8-byte header length");
-  std::uint64_t n = 0;
-  for (int i = 0; i < 8; ++i) n |= std::uint64_t(file[std::size_t(i)]) << (8 * i);
-  if (n > file.size() - 8)
-    lowp::detail::fail(source + ": header length " + std::to_string(n) + " goes beyond the file size " +
-                       std::to_string(file.size()));
-  if (n > detail::safetensors_header_limit)
-    lowp::detail::fail(source + ": header length " + std::to_string(n) + " exceeds the format's limit of " +
-                       std::to_string(detail::safetensors_header_limit) + " bytes");
-  const std::string_view text(reinterpret_cast<const char*>(file.data()) + 8, std::size_t(n));
-  const json_value root = detail::json_parser(text, source).parse_document();
-  if (root.type != json_value::kind::object) lowp::detail::fail(source + ": the header is not a JSON object");
+namespace detail {
 
-  const std::span<const std::uint8_t> buffer = file.subspan(8 + std::size_t(n));
-  safetensors_file out;
-  struct range {
-    std::uint64_t begin, end;
-    std::size_t index;
-  };
-  std::vector<range> ranges;
+// The data of tensor `index` of a parsed header: bytes [begin, end) of the
+// data buffer.
+struct safetensors_range {
+  std::uint64_t begin, end;
+  std::size_t index;
+};
+
+// The 8-byte header length at the start of a file, checked against the
+// format's limit and (when known, else -1) the file's size.
+inline std::uint64_t safetensors_header_length(std::span<const std::uint8_t> first8, long long file_size,
+                                               const std::string& source) {
+  std::uint64_t n = 0;
+  for (int i = 0; i < 8; ++i) n |= std::uint64_t(first8[std::size_t(i)]) << (8 * i);
+  if (file_size >= 0 && n > std::uint64_t(file_size) - 8)
+    lowp::detail::fail(source + ": header length " + std::to_string(n) + " goes beyond the file size " +
+                       std::to_string(file_size));
+  if (n > safetensors_header_limit)
+    lowp::detail::fail(source + ": header length " + std::to_string(n) + " exceeds the format's limit of " +
+                       std::to_string(safetensors_header_limit) + " bytes");
+  return n;
+}
+
+// Parses the JSON header `text` of a file whose data buffer holds
+// buffer_size bytes: the tensors without their data, and each one's range in
+// the buffer, in the order of their data.
+inline std::vector<safetensors_range> parse_safetensors_header(std::string_view text, std::uint64_t buffer_size,
+                                                               const std::string& source, safetensors_file& out) {
+  const json_value root = json_parser(text, source).parse_document();
+  if (root.type != json_value::kind::object) lowp::detail::fail(source + ": the header is not a JSON object");
+  std::vector<safetensors_range> ranges;
   for (std::size_t m = 0; m < root.keys.size(); ++m) {
     const std::string& key = root.keys[m];
     const json_value& v = root.items[m];
@@ -315,6 +323,8 @@ inline safetensors_file parse_safetensors(std::span<const std::uint8_t> file, co
       continue;
     }
     const std::string what = source + ": tensor '" + key + "'";
+    // The writer refuses an empty name (serialize_safetensors); so does the reader.
+    if (key.empty()) lowp::detail::fail(source + ": a tensor has an empty name");
     for (const tensor& t : out.tensors)
       if (t.name == key) lowp::detail::fail(what + " appears twice");
     if (v.type != json_value::kind::object) lowp::detail::fail(what + " is not a JSON object");
@@ -340,32 +350,32 @@ inline safetensors_file parse_safetensors(std::span<const std::uint8_t> file, co
     else lowp::detail::fail(what + ": dtype '" + dt->text + "' is not supported (F32, F16, BF16)");
     if (shape->type != json_value::kind::array) lowp::detail::fail(what + ": shape is not an array");
     for (const json_value& d : shape->items) {
-      const std::uint64_t dim = detail::json_uint(d, what + ": shape entry");
+      const std::uint64_t dim = json_uint(d, what + ": shape entry");
       if (dim > std::numeric_limits<std::size_t>::max()) lowp::detail::fail(what + ": shape entry overflows size_t");
       t.shape.push_back(std::size_t(dim));
     }
     if (offsets->type != json_value::kind::array || offsets->items.size() != 2)
       lowp::detail::fail(what + ": data_offsets is not a pair [begin, end]");
-    const std::uint64_t begin = detail::json_uint(offsets->items[0], what + ": data_offsets begin");
-    const std::uint64_t end = detail::json_uint(offsets->items[1], what + ": data_offsets end");
+    const std::uint64_t begin = json_uint(offsets->items[0], what + ": data_offsets begin");
+    const std::uint64_t end = json_uint(offsets->items[1], what + ": data_offsets end");
     if (begin > end)
       lowp::detail::fail(what + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
                          "] end before they begin");
-    if (end > buffer.size())
+    if (end > buffer_size)
       lowp::detail::fail(what + ": data_offsets end " + std::to_string(end) + " goes beyond the data buffer of " +
-                         std::to_string(buffer.size()) + " bytes");
-    const std::size_t expected = detail::checked_bytes(t.shape, size_of(t.type), what);
+                         std::to_string(buffer_size) + " bytes");
+    const std::size_t expected = checked_bytes(t.shape, size_of(t.type), what);
     if (end - begin != expected)
       lowp::detail::fail(what + ": data_offsets cover " + std::to_string(end - begin) + " bytes, but shape " +
-                         detail::shape_text(t.shape) + " of " + dt->text + " takes " + std::to_string(expected));
+                         shape_text(t.shape) + " of " + dt->text + " takes " + std::to_string(expected));
     ranges.push_back({begin, end, out.tensors.size()});
     out.tensors.push_back(std::move(t));
   }
-  std::sort(ranges.begin(), ranges.end(), [](const range& a, const range& b) {
+  std::sort(ranges.begin(), ranges.end(), [](const safetensors_range& a, const safetensors_range& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
   });
   std::uint64_t next = 0;
-  for (const range& r : ranges) {
+  for (const safetensors_range& r : ranges) {
     const std::string& nm = out.tensors[r.index].name;
     if (r.begin < next) lowp::detail::fail(source + ": tensor '" + nm + "' overlaps the data of another tensor");
     if (r.begin > next)
@@ -373,22 +383,60 @@ inline safetensors_file parse_safetensors(std::span<const std::uint8_t> file, co
                          std::to_string(next) + " to " + std::to_string(r.begin) + ")");
     next = r.end;
   }
-  if (next != buffer.size())
-    lowp::detail::fail(source + ": the data buffer holds " + std::to_string(buffer.size()) +
+  if (next != buffer_size)
+    lowp::detail::fail(source + ": the data buffer holds " + std::to_string(buffer_size) +
                        " bytes, but the tensors cover " + std::to_string(next));
+  return ranges;
+}
+
+// Moves the tensors of `out` into the order of `ranges`, each with its bytes of
+// `buffer`.
+inline void fill_safetensors_data(safetensors_file& out, const std::vector<safetensors_range>& ranges,
+                                  std::span<const std::uint8_t> buffer) {
   std::vector<tensor> ordered;
   ordered.reserve(ranges.size());
-  for (const range& r : ranges) {
+  for (const safetensors_range& r : ranges) {
     tensor& t = out.tensors[r.index];
     t.data.assign(buffer.begin() + std::ptrdiff_t(r.begin), buffer.begin() + std::ptrdiff_t(r.end));
     ordered.push_back(std::move(t));
   }
   out.tensors = std::move(ordered);
+}
+
+}  // namespace detail
+
+// Parses the bytes of a whole .safetensors file; `source` names it in errors.
+inline safetensors_file parse_safetensors(std::span<const std::uint8_t> file, const std::string& source = "safetensors") {
+  if (file.size() < 8)
+    lowp::detail::fail(source + ": truncated: " + std::to_string(file.size()) +
+                       " bytes is shorter than the 8-byte header length");
+  const std::uint64_t n = detail::safetensors_header_length(file.first(8), static_cast<long long>(file.size()), source);
+  const std::string_view text(reinterpret_cast<const char*>(file.data()) + 8, std::size_t(n));
+  const std::span<const std::uint8_t> buffer = file.subspan(8 + std::size_t(n));
+  safetensors_file out;
+  const auto ranges = detail::parse_safetensors_header(text, buffer.size(), source, out);
+  detail::fill_safetensors_data(out, ranges, buffer);
   return out;
 }
 
+// Reads a .safetensors file ("-": standard input). The header is read and
+// checked against the file's size before the data buffer is allocated.
 inline safetensors_file read_safetensors(const std::filesystem::path& path) {
-  return parse_safetensors(detail::read_file(path), path.string());
+  input_file in(path);
+  if (in.size() < 0) return parse_safetensors(read_file(path), in.name());
+  std::vector<std::uint8_t> head;
+  in.read_exactly(head, 8, "the 8-byte header length");
+  const std::uint64_t n = detail::safetensors_header_length(head, in.size(), in.name());
+  head.clear();
+  in.read_exactly(head, std::size_t(n), "the JSON header");
+  const std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
+  safetensors_file out;
+  const std::uint64_t buffer_size = std::uint64_t(in.size()) - 8 - n;
+  const auto ranges = detail::parse_safetensors_header(text, buffer_size, in.name(), out);
+  std::vector<std::uint8_t> buffer;
+  in.read_exactly(buffer, std::size_t(buffer_size), "the data buffer");
+  detail::fill_safetensors_data(out, ranges, buffer);
+  return out;
 }
 
 // The bytes of a .safetensors file holding `tensors` in order (names unique),
@@ -436,7 +484,7 @@ inline std::vector<std::uint8_t> serialize_safetensors(std::span<const tensor> t
 
 inline void write_safetensors(const std::filesystem::path& path, std::span<const tensor> tensors,
                               const std::map<std::string, std::string>& metadata = {}) {
-  detail::write_file(path, serialize_safetensors(tensors, metadata));
+  write_file(path, serialize_safetensors(tensors, metadata));
 }
 
 }  // namespace lowp::io

@@ -6,8 +6,6 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <span>
 #include <string>
@@ -51,26 +49,6 @@ inline std::size_t checked_bytes(std::span<const std::size_t> shape, std::size_t
     n *= d;
   }
   return n;
-}
-
-// The whole file. Its size bounds every later allocation.
-inline std::vector<std::uint8_t> read_file(const std::filesystem::path& path) {
-  std::ifstream f(path, std::ios::binary | std::ios::ate);
-  if (!f) lowp::detail::fail(path.string() + ": cannot open for reading");
-  const std::streamoff size = f.tellg();
-  if (size < 0) lowp::detail::fail(path.string() + ": cannot determine the file size");
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-  f.seekg(0);
-  if (size > 0 && !f.read(reinterpret_cast<char*>(bytes.data()), size))
-    lowp::detail::fail(path.string() + ": read error");
-  return bytes;
-}
-
-inline void write_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) lowp::detail::fail(path.string() + ": cannot open for writing");
-  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-  if (!f) lowp::detail::fail(path.string() + ": write error");
 }
 
 }  // namespace detail

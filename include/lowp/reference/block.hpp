@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <span>
 #include <string>
@@ -398,7 +399,11 @@ std::size_t blocks_per_row(std::size_t cols, padding pad = padding::none) {
 // Bytes of one row of `cols` values.
 template <class BF>
 std::size_t row_bytes(std::size_t cols, padding pad = padding::none) {
-  return blocks_per_row<BF>(cols, pad) * BF::bytes_per_block;
+  const std::size_t blocks = blocks_per_row<BF>(cols, pad);
+  if (blocks > std::numeric_limits<std::size_t>::max() / BF::bytes_per_block)
+    lowp::detail::fail("cols: a row of " + std::to_string(cols) + " values overflows the size of a raw " + BF::name +
+                       " buffer");
+  return blocks * BF::bytes_per_block;
 }
 
 // Bytes of the raw layout of a rows x cols tensor, header included.
@@ -529,11 +534,21 @@ std::vector<std::uint8_t> quantize(std::span<const float> x, std::size_t rows, s
 }
 
 // The tensor scale stored in a raw two-level buffer (1 for other formats).
+// Quantizing only ever stores a finite positive scale, so NaN, an infinity,
+// zero or a negative value means a damaged buffer: a lowp::error naming it.
 template <class BF>
 float stored_tensor_scale(std::span<const std::uint8_t> raw) {
   if constexpr (BF::scale_rule::tensor_scale) {
     if (raw.size() < 4) lowp::detail::fail(std::string("raw: too short to hold ") + BF::name + "'s tensor scale");
-    return std::bit_cast<float>(detail::load_le32(raw.data()));
+    const std::uint32_t bits = detail::load_le32(raw.data());
+    const float ts = std::bit_cast<float>(bits);
+    if (!(ts > 0.0f) || std::isinf(ts)) {
+      char hex[11];
+      std::snprintf(hex, sizeof hex, "0x%08x", unsigned(bits));
+      lowp::detail::fail(std::string("raw: the stored ") + BF::name + " tensor scale " + hex +
+                         " is not a finite positive float32");
+    }
+    return ts;
   } else {
     return 1.0f;
   }

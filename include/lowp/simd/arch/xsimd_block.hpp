@@ -277,7 +277,7 @@ void nvfp4_blocks(const std::uint8_t* in, float* out, std::size_t blocks, float 
 template <class A>
 std::uint32_t finite_amax_bits(const float* x, std::size_t n) {
   constexpr std::size_t L = simd::lanes<A>;
-  const i32<A> inf(std::int32_t(common::inf_bits));
+  const auto inf = i32<A>(std::int32_t(common::inf_bits));
   i32<A> m0(0), m1(0), m2(0), m3(0);
   const auto finite_abs = [&](const float* p) {
     const i32<A> a = abs_bits<A>(xsimd::load_unaligned<A>(p));

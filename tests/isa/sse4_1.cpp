@@ -1,5 +1,0 @@
-// The sse4_1 translation unit of lowp_tests: compiled with sse4_1's flags
-// (cmake/lowpIsa.cmake), it holds only explicit instantiations.
-#include <lowp/simd/instantiate.hpp>
-
-LOWP_INSTANTIATE_ISA(sse4_1)
