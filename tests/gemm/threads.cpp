@@ -112,7 +112,10 @@ TEST_CASE("gemm float32 on threads: rows and columns split bit-identical to one 
   std::mt19937 g(7);
   std::normal_distribution<float> d(0.f, 1.f);
   // 389 x 211: rows split; 200 x 517 (N > M): columns split; K crosses a depth block.
-  for (const auto& [M, N, K] : {std::tuple<std::size_t, std::size_t, std::size_t>{389, 211, 301}, {200, 517, 97}}) {
+  for (const auto& dims : {std::tuple<std::size_t, std::size_t, std::size_t>{389, 211, 301}, {200, 517, 97}}) {
+    // Plain variables, not structured bindings: C++20 lambdas may capture
+    // those, but Clang 14 does not implement it yet.
+    const std::size_t M = std::get<0>(dims), N = std::get<1>(dims), K = std::get<2>(dims);
     std::vector<float> a(M * K), b(K * N), c0(M * N);
     for (auto& v : a) v = d(g);
     for (auto& v : b) v = d(g);

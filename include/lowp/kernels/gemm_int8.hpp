@@ -385,7 +385,7 @@ void int8_gemm_kernel::pair_products(Arch, const std::int16_t* panels, std::size
 
 namespace detail {
 
-inline bool igemm_pack_on(isa which, const igemm_pack_job& job) {
+inline bool igemm_pack_on(isa which, [[maybe_unused]] const igemm_pack_job& job) {
   switch (which) {
 #if LOWP_ISA_AVX2
     case isa::avx2: return int8_gemm_kernel::pack<simd::arch_t<isa::avx2>>({}, job);
@@ -409,7 +409,8 @@ inline bool igemm_quads_on(isa which) {
   }
 }
 
-inline bool igemm_winograd_on(isa which, bool vnni_allowed, igemm_winograd_choice choice) {
+inline bool igemm_winograd_on(isa which, [[maybe_unused]] bool vnni_allowed,
+                              [[maybe_unused]] igemm_winograd_choice choice) {
   switch (which) {
 #if LOWP_ISA_AVX2
     case isa::avx2: return int8_gemm_kernel::winograd<simd::arch_t<isa::avx2>>({}, vnni_allowed, choice);

@@ -183,7 +183,7 @@ inline constexpr std::size_t gemv_thread_bytes = std::size_t(1) << 22;
 
 // Whether `which` has the float32 and weight-only GEMV kernels (avx2 code,
 // built into this program).
-inline bool gemv_float_kernels_on(isa which) {
+inline bool gemv_float_kernels_on([[maybe_unused]] isa which) {
   bool on = false;
 #if LOWP_ISA_AVX2
   on = on || which == isa::avx2;
@@ -309,14 +309,15 @@ inline void check_x_q8(const block_matrix_view<ggml_q8_0>& x_q8, std::size_t k) 
 // Runs the fast path for this combination on `which` and returns true, or
 // returns false when there is none (the caller then runs the generic engine).
 template <class VA, class TX, class TY>
-bool try_gemv(TY alpha, const VA& a, const TX* x, TY beta, TY* y, isa which) {
+bool try_gemv([[maybe_unused]] TY alpha, const VA& a, const TX* x, [[maybe_unused]] TY beta,
+              [[maybe_unused]] TY* y, isa which) {
   if constexpr (std::is_same_v<VA, matrix_view<const float>> || std::is_same_v<VA, matrix_view<float>>) {
     if constexpr (std::is_same_v<TX, float> && std::is_same_v<TY, float>) {
       if (!a.is_row_major() || a.rows() == 0) return false;
       if (!gemv_float_kernels_on(which)) return false;
       const std::size_t rs = a.row_stride();
-      gemv_rows(a.rows(), a.rows() * a.cols() * sizeof(float), [&](std::size_t r0, std::size_t r1) {
-        const float* const ar = a.data() + r0 * rs;
+      gemv_rows(a.rows(), a.rows() * a.cols() * sizeof(float), [&](std::size_t r0, [[maybe_unused]] std::size_t r1) {
+        [[maybe_unused]] const float* const ar = a.data() + r0 * rs;
         switch (which) {
 #if LOWP_ISA_AVX2
           case isa::avx2:
@@ -342,8 +343,8 @@ bool try_gemv(TY alpha, const VA& a, const TX* x, TY beta, TY* y, isa which) {
       std::vector<float> xf(k, 0.0f);
       for (std::size_t j = 0; j < a.cols(); ++j) xf[j - j % 32 + nibble_order<BF>(j)] = x[j];
       const std::size_t rb = a.row_bytes();
-      gemv_rows(a.rows(), a.rows() * rb, [&](std::size_t r0, std::size_t r1) {
-        const std::uint8_t* const wr = a.data() + r0 * rb;
+      gemv_rows(a.rows(), a.rows() * rb, [&](std::size_t r0, [[maybe_unused]] std::size_t r1) {
+        [[maybe_unused]] const std::uint8_t* const wr = a.data() + r0 * rb;
         switch (which) {
 #if LOWP_ISA_AVX2
           case isa::avx2:
