@@ -68,7 +68,7 @@ void check_format(std::uint8_t shape, std::span<const std::uint8_t> raw) {
 
   // The same bytes as float32 values, quantized (the tensor's own tensor scale).
   std::vector<float> x((raw.size() / 4) / cols * cols);
-  std::memcpy(x.data(), raw.data(), 4 * x.size());
+  if (!x.empty()) std::memcpy(x.data(), raw.data(), 4 * x.size());
   const std::size_t xrows = x.size() / cols;
   const auto encode = [&](std::optional<lowp::isa> which) {
     return attempt([&] {
