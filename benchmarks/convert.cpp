@@ -11,6 +11,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <lowp/reference/convert.hpp>
 #include <lowp/format/formats.hpp>
 #include <lowp/isa.hpp>
 #include <lowp/kernels/convert.hpp>

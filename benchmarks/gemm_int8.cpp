@@ -1,5 +1,5 @@
 // gemm/<a>x<b>/<M>x<N>x<K>/fast/<isa>: lowp::gemm with int32 outputs
-// (kernels/gemm_int8.hpp), row-major A (M x K) and B (K x N), alpha 1, beta 0,
+// (kernels/gemm/int8.hpp), row-major A (M x K) and B (K x N), alpha 1, beta 0,
 // one thread (at 2048^3 also .../threads:<T> on T threads, wall-clock time).
 // Shapes: int_gemm_shapes() (bench.hpp). Counter OPS: 2 M N K integer
 // operations per call. isa::scalar only up to 512^3 operations' worth (it
@@ -18,7 +18,7 @@
 #include <lowp/isa.hpp>
 #include <lowp/kernels/gemm.hpp>
 #include <lowp/threads.hpp>
-#include <lowp/simd/dispatch.hpp>
+#include <lowp/dispatch/dispatch.hpp>
 
 #include "bench.hpp"
 
@@ -33,6 +33,13 @@ void fill_uniform(std::span<T> v, std::uint64_t seed) {
   for (T& x : v) x = T(d(rng));
 }
 
+// The engine variant of every integer benchmark of this run (environment,
+// read at registration: LOWP_BENCH_NO_VNNI, LOWP_BENCH_WINOGRAD).
+lowp::gemm_options& bench_options() {
+  static lowp::gemm_options options;
+  return options;
+}
+
 template <class TA, class TB>
 void gemm_int(benchmark::State& state, gemm_shape s, lowp::isa which) {
   aligned_buffer<TA> a(s.m * s.k);
@@ -44,7 +51,7 @@ void gemm_int(benchmark::State& state, gemm_shape s, lowp::isa which) {
   const lowp::matrix_view<const TB> bv(b.data(), s.k, s.n);
   const lowp::matrix_view<std::int32_t> cv(c.data(), s.m, s.n);
   for (auto _ : state) {
-    lowp::gemm(std::int32_t(1), av, bv, std::int32_t(0), cv, which);
+    lowp::gemm(std::int32_t(1), av, bv, std::int32_t(0), cv, which, bench_options());
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
@@ -81,12 +88,11 @@ void register_pair() {
 void register_gemm_int8() {
   // LOWP_BENCH_NO_VNNI=1: the avx2 and avx512bw kernels without VNNI.
   if (const char* v = std::getenv("LOWP_BENCH_NO_VNNI"); v != nullptr && v[0] == '1')
-    lowp::kernels::detail::igemm_allow_vnni() = false;
+    bench_options().allow_vnni = false;
   // LOWP_BENCH_WINOGRAD=0 or 1: the avx2 kernel without VNNI in the direct
   // or in Winograd's form (default: the automatic choice).
   if (const char* v = std::getenv("LOWP_BENCH_WINOGRAD"); v != nullptr && (v[0] == '0' || v[0] == '1'))
-    lowp::kernels::detail::igemm_winograd() =
-        v[0] == '1' ? lowp::kernels::igemm_winograd_choice::always : lowp::kernels::igemm_winograd_choice::never;
+    bench_options().winograd = v[0] == '1' ? lowp::winograd_form::always : lowp::winograd_form::never;
   register_pair<std::uint8_t, std::int8_t>();
   register_pair<std::int8_t, std::int8_t>();
 }

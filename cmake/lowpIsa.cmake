@@ -7,7 +7,7 @@
 # declare those instantiations extern and lowp::best_isa() can pick among them
 # at run time. Each translation unit is <dir>/<isa>.cpp when SOURCE_DIR names a
 # directory holding one, else a generated file containing
-#   #include <lowp/simd/instantiate.hpp>
+#   #include <lowp/kernels/instantiate.hpp>
 #   LOWP_INSTANTIATE_ISA(<isa>)
 # ISAS restricts the list (scalar is always included). See docs/isa.md.
 #
@@ -55,13 +55,14 @@ function(lowp_add_isa_sources target)
     else()
       set(source "${CMAKE_CURRENT_BINARY_DIR}/lowp_isa/${target}/${isa}.cpp")
       file(CONFIGURE OUTPUT "${source}"
-        CONTENT "#include <lowp/simd/instantiate.hpp>\nLOWP_INSTANTIATE_ISA(${isa})\n")
+        CONTENT "#include <lowp/kernels/instantiate.hpp>\nLOWP_INSTANTIATE_ISA(${isa})\n")
     endif()
     target_sources(${target} PRIVATE "${source}")
     if(LOWP_ISA_FLAGS_${isa})
       set_source_files_properties("${source}" TARGET_DIRECTORY ${target}
         PROPERTIES COMPILE_OPTIONS "${LOWP_ISA_FLAGS_${isa}}")
     endif()
+    target_compile_definitions(${target} ${arg_SCOPE} LOWP_ISA_SOURCES=1)
     string(TOUPPER "${isa}" upper)
     target_compile_definitions(${target} ${arg_SCOPE} "LOWP_ISA_${upper}=1")
   endforeach()

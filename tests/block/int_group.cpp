@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <lowp/reference/convert.hpp>
 #include <lowp/block/formats.hpp>
 #include <lowp/format/formats.hpp>
 #include <lowp/reference/block.hpp>

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "exact_model.hpp"
+#include "lowp/reference/convert.hpp"
 #include "lowp/format/convert.hpp"
 #include "lowp/format/formats.hpp"
 

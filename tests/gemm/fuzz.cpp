@@ -24,7 +24,7 @@
 #include "lowp/format/formats.hpp"
 #include "lowp/kernels/gemm.hpp"
 #include "lowp/reference/gemm.hpp"
-#include "lowp/simd/dispatch.hpp"
+#include "lowp/dispatch/dispatch.hpp"
 #include "lowp/threads.hpp"
 #include "operands.hpp"
 
@@ -126,11 +126,11 @@ void run_case(const fuzz_case& t, std::uint32_t seed) {
   const TC beta = exact ? TC(std::int32_t(std::int64_t(t.beta))) : TC(t.beta);
   std::vector<TC> r = c0;
   lowp::reference::gemm<TA, TB, TC>(alpha, a, b, beta, view(r));
-  const auto check = [&](lowp::isa which) {
+  const auto check = [&](lowp::isa which, const lowp::gemm_options& options) {
     std::vector<TC> c = c0;
     {
       threads_scope scope(t.threads);
-      lowp::gemm(alpha, a, b, beta, view(c), which);
+      lowp::gemm(alpha, a, b, beta, view(c), which, options);
     }
     INFO(lowp::element_name<TA>() << " x " << lowp::element_name<TB>() << " on " << lowp::name(which) << ": "
                                   << describe(t) << " (case seed " << seed << ")");
@@ -160,7 +160,7 @@ void run_case(const fuzz_case& t, std::uint32_t seed) {
   };
   if constexpr (exact) lowp_test::each_kernel(check);
   else
-    for (lowp::isa which : lowp::available_isas()) check(which);
+    for (lowp::isa which : lowp::available_isas()) check(which, lowp::gemm_options{});
 }
 
 // The element type pairs lowp::gemm takes, by index.

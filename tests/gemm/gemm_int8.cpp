@@ -1,4 +1,4 @@
-// The integer fast path of lowp::gemm (kernels/gemm_int8.hpp) on every
+// The integer fast path of lowp::gemm (kernels/gemm/int8.hpp) on every
 // available ISA, bit for bit against reference::gemm.
 
 #include <catch2/catch.hpp>
@@ -12,7 +12,7 @@
 #include "lowp/error.hpp"
 #include "lowp/kernels/gemm.hpp"
 #include "lowp/reference/gemm.hpp"
-#include "lowp/simd/dispatch.hpp"
+#include "lowp/dispatch/dispatch.hpp"
 #include "operands.hpp"
 
 namespace {
@@ -31,7 +31,7 @@ struct gemm_case {
 };
 
 template <class TA, class TB>
-void check_on(lowp::isa which, const gemm_case& t, std::uint32_t seed) {
+void check_on(lowp::isa which, const lowp::gemm_options& options, const gemm_case& t, std::uint32_t seed) {
   std::mt19937 g(seed);
   std::vector<storage<TA>> as;
   std::vector<storage<TB>> bs;
@@ -43,7 +43,7 @@ void check_on(lowp::isa which, const gemm_case& t, std::uint32_t seed) {
   for (auto& x : c0) x = std::int32_t(g());
   auto c = c0, r = c0;
   matrix_view<std::int32_t> cv(c.data(), t.m, t.n, ldc), rv(r.data(), t.m, t.n, ldc);
-  lowp::gemm(t.alpha, a, b, t.beta, cv, which);
+  lowp::gemm(t.alpha, a, b, t.beta, cv, which, options);
   lowp::reference::gemm<TA, TB, std::int32_t>(t.alpha, a, b, t.beta, rv);
   INFO(lowp::element_name<TA>() << " x " << lowp::element_name<TB>() << " on " << lowp::name(which) << ": " << t.m
                                 << "x" << t.n << "x" << t.k << ", A " << layout_name(t.la) << ", B "
@@ -59,7 +59,7 @@ using lowp_test::each_kernel;
 
 template <class TA, class TB>
 void check_all(const gemm_case& t, std::uint32_t seed) {
-  each_kernel([&](lowp::isa which) { check_on<TA, TB>(which, t, seed); });
+  each_kernel([&](lowp::isa which, const lowp::gemm_options& options) { check_on<TA, TB>(which, options, t, seed); });
 }
 
 // big: also a case with M across the row block (slow for the reference on
@@ -129,14 +129,14 @@ TEST_CASE("gemm integer fast path: no int16 saturation of 255 x 127 + 255 x 127"
   const std::uint8_t a[2] = {255, 255};
   const std::int8_t b[2] = {127, 127};
   const std::int8_t bn[2] = {-128, -128};
-  each_kernel([&](lowp::isa which) {
+  each_kernel([&](lowp::isa which, const lowp::gemm_options& options) {
     INFO(lowp::name(which));
     std::int32_t c = 12345;
     lowp::gemm(1, matrix_view<const std::uint8_t>(a, 1, 2), matrix_view<const std::int8_t>(b, 2, 1), 0,
-               matrix_view<std::int32_t>(&c, 1, 1), which);
+               matrix_view<std::int32_t>(&c, 1, 1), which, options);
     REQUIRE(c == 64770);
     lowp::gemm(1, matrix_view<const std::uint8_t>(a, 1, 2), matrix_view<const std::int8_t>(bn, 2, 1), 0,
-               matrix_view<std::int32_t>(&c, 1, 1), which);
+               matrix_view<std::int32_t>(&c, 1, 1), which, options);
     REQUIRE(c == -65280);
   });
 }
@@ -152,11 +152,11 @@ TEST_CASE("gemm integer fast path: long K wraps modulo 2^32 like the reference",
   const matrix_view<const std::int8_t> bv(b.data(), K, N);
   // Column 0 by hand: 255 * -128 * K mod 2^32.
   const std::int32_t col0 = std::int32_t(std::uint32_t(std::int64_t(255) * -128 * std::int64_t(K)));
-  each_kernel([&](lowp::isa which) {
+  each_kernel([&](lowp::isa which, const lowp::gemm_options& options) {
     for (std::int32_t alpha : {1, 7}) {
       INFO(lowp::name(which) << " alpha " << alpha);
       std::vector<std::int32_t> c(M * N, -1), r(M * N, -1);
-      lowp::gemm(alpha, av, bv, 0, matrix_view<std::int32_t>(c.data(), M, N), which);
+      lowp::gemm(alpha, av, bv, 0, matrix_view<std::int32_t>(c.data(), M, N), which, options);
       lowp::reference::gemm<std::uint8_t, std::int8_t, std::int32_t>(alpha, av, bv, 0,
                                                                       matrix_view<std::int32_t>(r.data(), M, N));
       REQUIRE(c == r);
@@ -167,11 +167,11 @@ TEST_CASE("gemm integer fast path: long K wraps modulo 2^32 like the reference",
 
 TEST_CASE("gemm integer fast path: beta = 0 ignores whatever C holds", "[gemm][gemm_int8]") {
   const std::int8_t a[4] = {1, 2, 3, 4}, b[4] = {5, 6, 7, 8};
-  each_kernel([&](lowp::isa which) {
+  each_kernel([&](lowp::isa which, const lowp::gemm_options& options) {
     INFO(lowp::name(which));
     std::int32_t c[4] = {std::numeric_limits<std::int32_t>::min(), -1, 0x5a5a5a5a, std::numeric_limits<std::int32_t>::max()};
     lowp::gemm(2, matrix_view<const std::int8_t>(a, 2, 2), matrix_view<const std::int8_t>(b, 2, 2), 0,
-               matrix_view<std::int32_t>(c, 2, 2), which);
+               matrix_view<std::int32_t>(c, 2, 2), which, options);
     REQUIRE(c[0] == 2 * 19);
     REQUIRE(c[1] == 2 * 22);
     REQUIRE(c[2] == 2 * 43);

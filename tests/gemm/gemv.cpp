@@ -25,6 +25,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <lowp/reference/convert.hpp>
 #include <lowp/block/block_matrix_view.hpp>
 #include <lowp/block/block_tensor.hpp>
 #include <lowp/block/formats.hpp>
@@ -34,7 +35,7 @@
 #include <lowp/quant/exact.hpp>
 #include <lowp/reference/block.hpp>
 #include <lowp/reference/gemv.hpp>
-#include <lowp/simd/dispatch.hpp>
+#include <lowp/dispatch/dispatch.hpp>
 
 namespace {
 
@@ -565,4 +566,47 @@ TEST_CASE("gemv row_interleaved errors name the argument", "[gemm][gemv]") {
   std::vector<float> s(1);
   REQUIRE_THROWS_WITH(lowp::reference::gemv_w4a8<lowp::ggml_q4_0>(1.f, wi, {q.data(), s.data(), 32}, 0.f, y.data()),
                       Catch::Contains("x: 32 activations"));
+}
+
+// The portable forms of the float32 and weight-only GEMV kernels (what an ISA
+// without vector code for them runs; never a no-op), against double sums of
+// the decoded weights.
+TEMPLATE_TEST_CASE("gemv kernels: portable float32 and weight-only forms compute y", "[gemm][gemv]", lowp::ggml_q4_0,
+                   lowp::int4_g128, lowp::mxfp4) {
+  using BF = TestType;
+  INFO(BF::name);
+  constexpr std::size_t n = 5, k = 256;
+  std::mt19937 g(7);
+  std::normal_distribution<float> d(0.f, 1.f);
+  std::vector<float> w(n * k), x(k), y(n), y0(n);
+  for (auto& v : w) v = d(g);
+  for (auto& v : x) v = d(g);
+  for (auto& v : y0) v = d(g);
+
+  // float32: y = 0.5 a x - 2 y
+  y = y0;
+  lowp::kernels::gemv_kernel::f32<lowp::simd::scalar>({}, w.data(), k, n, k, x.data(), 0.5f, -2.0f, y.data());
+  for (std::size_t r = 0; r < n; ++r) {
+    double s = 0;
+    for (std::size_t j = 0; j < k; ++j) s += double(w[r * k + j]) * x[j];
+    CHECK(std::fabs(y[r] - (0.5 * s - 2.0 * y0[r])) <= 1e-4 * (1 + std::fabs(s)));
+  }
+
+  // weight-only: BF weights, float x in the stored nibble order.
+  const lowp::block_tensor<BF> t(w, n, k);
+  std::vector<float> wd(n * k);
+  t.dequantize(wd);
+  std::vector<float> xf(k);
+  for (std::size_t j = 0; j < k; ++j) xf[j - j % 32 + lowp::kernels::detail::nibble_order<BF>(j)] = x[j];
+  y = y0;
+  lowp::kernels::gemv_kernel::w4f32<lowp::simd::scalar, BF>({}, t.raw().data(), t.row_bytes(), n, xf.data(), k,
+                                                             1.0f, 0.0f, y.data());
+  for (std::size_t r = 0; r < n; ++r) {
+    double s = 0, mag = 0;
+    for (std::size_t j = 0; j < k; ++j) {
+      s += double(wd[r * k + j]) * x[j];
+      mag += std::fabs(double(wd[r * k + j]) * x[j]);
+    }
+    CHECK(std::fabs(y[r] - s) <= 1e-5 * (1 + mag));
+  }
 }

@@ -14,7 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include "lowp/kernels/gemm.hpp"
-#include "lowp/simd/dispatch.hpp"
+#include "lowp/dispatch/dispatch.hpp"
 #include "lowp/threads.hpp"
 
 namespace lowp_test {
@@ -95,43 +95,33 @@ lowp::matrix_view<const T> make_operand(std::vector<storage<T>>& s, std::size_t 
   return {};
 }
 
-// The integer GEMM driver in its blocked order on every shape, for one scope.
-struct blocked_order {
-  std::size_t saved = lowp::kernels::detail::igemm_resident_a_rows();
-  blocked_order() { lowp::kernels::detail::igemm_resident_a_rows() = 0; }
-  ~blocked_order() { lowp::kernels::detail::igemm_resident_a_rows() = saved; }
-  blocked_order(const blocked_order&) = delete;
-  blocked_order& operator=(const blocked_order&) = delete;
-};
-
-// f(isa) on every available ISA, in both orders of the driver (the few-rows
-// order where the shape allows it, and the blocked one); on avx2 and
+// f(isa, options) on every available ISA, in both orders of the driver (the
+// few-rows order where the shape allows it, and the blocked one); on avx2 and
 // avx512bw both with and without VNNI, and on avx2 without VNNI in both the
 // direct and Winograd's form.
 template <class F>
 void each_kernel(F&& f) {
-  using lowp::kernels::igemm_winograd_choice;
   for (lowp::isa which : lowp::available_isas()) {
-    f(which);
+    f(which, lowp::gemm_options{});
     {
-      const blocked_order scope;
+      lowp::gemm_options blocked;
+      blocked.resident_a_rows = 0;
       INFO("blocked order");
-      f(which);
+      f(which, blocked);
     }
     if (which != lowp::isa::avx2 && which != lowp::isa::avx512bw) continue;
-    lowp::kernels::detail::igemm_allow_vnni() = false;
+    lowp::gemm_options no_vnni;
+    no_vnni.allow_vnni = false;
     if (which == lowp::isa::avx2) {
-      for (igemm_winograd_choice w : {igemm_winograd_choice::always, igemm_winograd_choice::never}) {
-        lowp::kernels::detail::igemm_winograd() = w;
-        INFO("without VNNI, Winograd's form: " << (w == igemm_winograd_choice::always ? "always" : "never"));
-        f(which);
+      for (lowp::winograd_form w : {lowp::winograd_form::always, lowp::winograd_form::never}) {
+        no_vnni.winograd = w;
+        INFO("without VNNI, Winograd's form: " << (w == lowp::winograd_form::always ? "always" : "never"));
+        f(which, no_vnni);
       }
-      lowp::kernels::detail::igemm_winograd() = igemm_winograd_choice::automatic;
     } else {
       INFO("without VNNI");
-      f(which);
+      f(which, no_vnni);
     }
-    lowp::kernels::detail::igemm_allow_vnni() = true;
   }
 }
 

@@ -21,7 +21,7 @@
 #include "lowp/kernels/gemv.hpp"
 #include "lowp/reference/block.hpp"
 #include "lowp/reference/gemm.hpp"
-#include "lowp/simd/dispatch.hpp"
+#include "lowp/dispatch/dispatch.hpp"
 #include "lowp/threads.hpp"
 #include "operands.hpp"
 

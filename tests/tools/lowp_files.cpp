@@ -26,6 +26,7 @@ using lowp_test::contains;
 using lowp_test::run_lowp;
 using lowp_test::scratch_dir;
 using lowp_test::tool_result;
+using lowp_test::write_f32;
 
 // Runs a shell command line (the tool is "$LOWP"); exit status, or -1 when a
 // signal ended it.
@@ -38,15 +39,6 @@ tool_result run_shell(const std::string& script, const scratch_dir& dir) {
   r.out = lowp_test::slurp(dir.path() / "sh.out");
   r.err = lowp_test::slurp(dir.path() / "sh.err");
   return r;
-}
-
-void write_f32(const std::string& path, const std::vector<float>& x) {
-  std::vector<std::uint8_t> bytes(4 * x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const std::uint32_t b = std::bit_cast<std::uint32_t>(x[i]);
-    for (int k = 0; k < 4; ++k) bytes[4 * i + std::size_t(k)] = std::uint8_t(b >> (8 * k));
-  }
-  lowp_test::write_file(path, bytes.data(), bytes.size());
 }
 
 std::vector<float> ramp(std::size_t n) {
@@ -226,6 +218,17 @@ TEST_CASE("lowp report: a bad LOWP_NUM_THREADS fails before anything is printed"
   CHECK(r.status == 1);
   CHECK(r.out.empty());
   CHECK(contains(r.err, "LOWP_NUM_THREADS"));
+}
+
+TEST_CASE("docs/formats.md quotes the --isa errors the tool prints", "[tools][cli][docs]") {
+  const std::string doc = lowp_test::slurp(std::string(LOWP_SOURCE_DIR) + "/docs/formats.md");
+  const tool_result unknown = run_lowp({"encode", "float8_e4m3fn", "--isa", "foo"}, "1\n");
+  CHECK(unknown.status == 2);
+  // The message after "lowp encode: ", as the doc quotes it.
+  const std::string message = unknown.err.substr(unknown.err.find(": ") + 2, unknown.err.find('\n') - unknown.err.find(": ") - 2);
+  INFO(message);
+  CHECK(contains(doc, "`" + message + "`"));
+  CHECK_FALSE(contains(doc, "only scalar"));
 }
 
 #endif

@@ -34,15 +34,7 @@ using lowp_test::contains;
 using lowp_test::run_lowp;
 using lowp_test::scratch_dir;
 using lowp_test::tool_result;
-
-void write_f32(const std::string& path, const std::vector<float>& x) {
-  std::vector<std::uint8_t> bytes(4 * x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const std::uint32_t b = std::bit_cast<std::uint32_t>(x[i]);
-    for (int k = 0; k < 4; ++k) bytes[4 * i + std::size_t(k)] = std::uint8_t(b >> (8 * k));
-  }
-  lowp_test::write_file(path, bytes.data(), bytes.size());
-}
+using lowp_test::write_f32;
 
 std::vector<std::uint32_t> read_f32_bits(const std::string& path) {
   const std::vector<std::uint8_t> bytes = lowp_test::slurp_bytes(path);

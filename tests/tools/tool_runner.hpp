@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -39,6 +40,17 @@ inline std::vector<std::uint8_t> slurp_bytes(const std::filesystem::path& p) {
 inline void write_file(const std::filesystem::path& p, const void* data, std::size_t size) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
   out.write(static_cast<const char*>(data), std::streamsize(size));
+}
+
+// Writes x as raw little-endian float32.
+inline void write_f32(const std::string& path, const std::vector<float>& x) {
+  std::vector<std::uint8_t> bytes(4 * x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    std::uint32_t b;
+    std::memcpy(&b, &x[i], 4);
+    for (int k = 0; k < 4; ++k) bytes[4 * i + std::size_t(k)] = std::uint8_t(b >> (8 * k));
+  }
+  write_file(path, bytes.data(), bytes.size());
 }
 
 // A fresh directory under the system's temporary directory, removed with its

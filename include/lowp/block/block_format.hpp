@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "lowp/format/codec.hpp"
 #include "lowp/core/bit_width.hpp"
 #include "lowp/format/intn.hpp"
 #include "lowp/format/limits.hpp"
@@ -59,12 +60,12 @@ template <float_desc D>
 struct block_element<minifloat<D>> {
   using type = minifloat<D>;
   static constexpr int emax = D.emax();
-  static constexpr double max_value = double(reference::decode<D>(D.max_magnitude_code()));
+  static constexpr double max_value = double(codec::decode<D>(D.max_magnitude_code()));
 
   static constexpr std::uint32_t encode(double v, rounding r, overflow o, std::uint32_t random_bits) {
-    return reference::encode<D>(v, r, o, random_bits);
+    return codec::encode<D>(v, r, o, random_bits);
   }
-  static constexpr float decode(std::uint32_t code) { return reference::decode<D>(code); }
+  static constexpr float decode(std::uint32_t code) { return codec::decode<D>(code); }
 };
 
 // A signed Bits-bit integer read as two's complement fixed point with Bits - 2
@@ -79,10 +80,10 @@ struct block_element<intn<Bits, true>> {
   static constexpr double max_value = double(type::max_value) / double(1 << fraction_bits);
 
   static constexpr std::uint32_t encode(double v, rounding r, overflow, std::uint32_t random_bits) {
-    return reference::encode_int<Bits, true>(v * double(1 << fraction_bits), r, random_bits);
+    return codec::encode_int<Bits, true>(v * double(1 << fraction_bits), r, random_bits);
   }
   static constexpr float decode(std::uint32_t code) {
-    return reference::decode_int<Bits, true>(code) / float(1 << fraction_bits);
+    return codec::decode_int<Bits, true>(code) / float(1 << fraction_bits);
   }
 };
 

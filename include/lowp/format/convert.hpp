@@ -18,10 +18,10 @@ constexpr typename T::storage_type encode(double x, rounding r = rounding::neare
                                           std::uint64_t index = 0) {
   const std::uint32_t random = r == rounding::stochastic ? stochastic_bits(seed, index) : 0U;
   if constexpr (is_minifloat_v<T>) {
-    return typename T::storage_type(reference::encode<T::desc>(x, r, o, random));
+    return typename T::storage_type(codec::encode<T::desc>(x, r, o, random));
   } else {
     static_assert(is_intn_v<T>, "lowp::encode: T is not a scalar format");
-    return typename T::storage_type(reference::encode_int<T::bit_width, T::is_signed>(x, r, random));
+    return typename T::storage_type(codec::encode_int<T::bit_width, T::is_signed>(x, r, random));
   }
 }
 

@@ -5,7 +5,7 @@
 
 #include "lowp/core/bit_width.hpp"
 #include "lowp/core/policy.hpp"
-#include "lowp/reference/convert.hpp"
+#include "lowp/format/codec.hpp"
 
 namespace lowp {
 
@@ -36,7 +36,7 @@ class intn {
 
   constexpr intn() = default;
   constexpr explicit intn(double x)
-      : code_(storage_type(reference::encode_int<Bits, Signed>(x, rounding::nearest_even))) {}
+      : code_(storage_type(codec::encode_int<Bits, Signed>(x, rounding::nearest_even))) {}
   constexpr explicit intn(float x) : intn(double(x)) {}
   constexpr explicit intn(int v) : intn(double(v)) {}
 
@@ -46,7 +46,7 @@ class intn {
     return i;
   }
   constexpr storage_type bits() const { return code_; }
-  constexpr int value() const { return int(reference::decode_int<Bits, Signed>(code_)); }
+  constexpr int value() const { return int(codec::decode_int<Bits, Signed>(code_)); }
 
   constexpr explicit operator float() const { return float(value()); }
   constexpr explicit operator double() const { return double(value()); }

@@ -31,7 +31,7 @@ struct float_limits {
     return T(e);
   }
   static constexpr T infinity() { return T::from_bits(D.has_inf() ? D.max_magnitude_code() + 1U : 0U); }
-  static constexpr T quiet_NaN() { return T::from_bits(D.has_nan() ? reference::nan_code<D>(false) : 0U); }
+  static constexpr T quiet_NaN() { return T::from_bits(D.has_nan() ? codec::nan_code<D>(false) : 0U); }
 };
 
 }  // namespace lowp

@@ -6,7 +6,7 @@
 #include "lowp/core/bit_width.hpp"
 #include "lowp/core/policy.hpp"
 #include "lowp/format/float_desc.hpp"
-#include "lowp/reference/convert.hpp"
+#include "lowp/format/codec.hpp"
 
 namespace lowp {
 
@@ -25,7 +25,7 @@ class minifloat {
 
   constexpr minifloat() = default;
   constexpr explicit minifloat(double x)
-      : code_(storage_type(reference::encode<D>(x, rounding::nearest_even, overflow::saturate))) {}
+      : code_(storage_type(codec::encode<D>(x, rounding::nearest_even, overflow::saturate))) {}
   constexpr explicit minifloat(float x) : minifloat(double(x)) {}
 
   // Bits above the format's width are dropped.
@@ -36,11 +36,11 @@ class minifloat {
   }
   constexpr storage_type bits() const { return code_; }
 
-  constexpr explicit operator float() const { return reference::decode<D>(code_); }
-  constexpr explicit operator double() const { return double(reference::decode<D>(code_)); }
+  constexpr explicit operator float() const { return codec::decode<D>(code_); }
+  constexpr explicit operator double() const { return double(codec::decode<D>(code_)); }
 
-  constexpr bool is_nan() const { return reference::is_nan_code<D>(code_); }
-  constexpr bool is_inf() const { return reference::is_inf_code<D>(code_); }
+  constexpr bool is_nan() const { return codec::is_nan_code<D>(code_); }
+  constexpr bool is_inf() const { return codec::is_inf_code<D>(code_); }
 
   friend constexpr bool operator==(minifloat a, minifloat b) { return float(a) == float(b); }
   friend constexpr auto operator<=>(minifloat a, minifloat b) { return float(a) <=> float(b); }
@@ -61,7 +61,7 @@ class minifloat {
   // (x86 gives the "default NaN" with the sign set, AArch64 without), so
   // operator results use the positive NaN on every platform.
   static constexpr minifloat result(float r) {
-    if (r != r) return from_bits(storage_type(reference::nan_code<D>(false)));
+    if (r != r) return from_bits(storage_type(codec::nan_code<D>(false)));
     return minifloat(r);
   }
 

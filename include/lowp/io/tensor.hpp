@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lowp/reference/convert.hpp"
 #include "lowp/error.hpp"
 #include "lowp/format/minifloat.hpp"
 

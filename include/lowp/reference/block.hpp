@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "lowp/reference/convert.hpp"
 #include "lowp/block/block_format.hpp"
 #include "lowp/container/packed_span.hpp"
 #include "lowp/core/policy.hpp"

@@ -14,7 +14,7 @@
 #include <limits>
 
 #include "lowp/container/matrix_view.hpp"
-#include "lowp/core/element.hpp"
+#include "lowp/format/element.hpp"
 #include "lowp/quant/exact.hpp"
 
 namespace lowp::reference {

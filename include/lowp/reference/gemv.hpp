@@ -29,6 +29,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "lowp/reference/convert.hpp"
 #include "lowp/block/block_matrix_view.hpp"
 #include "lowp/block/formats.hpp"
 #include "lowp/block/row_interleaved.hpp"

@@ -8,7 +8,7 @@
 
 #include <xsimd/xsimd.hpp>
 
-#include "lowp/isa.hpp"
+#include "lowp/dispatch/isa.hpp"
 
 namespace lowp::simd {
 

@@ -2,8 +2,8 @@
 
 // Block dequantization and quantization kernels (lowp/kernels/block.hpp) on
 // 128-bit xsimd batches: the sse2, sse4_1 and neon64 instantiations. The
-// arithmetic is that of the 256-bit kernels (arch/avx2_block.hpp,
-// arch/avx2_block_quantize.hpp, which argue why each step gives the
+// arithmetic is that of the 256-bit kernels (arch/kernels/block/avx2.hpp,
+// arch/kernels/block/avx2_quantize.hpp, which argue why each step gives the
 // reference's bits), written with xsimd operations and lowp's data-movement
 // shims (simd/ops.hpp) instead of AVX2 permutes:
 //
@@ -36,7 +36,7 @@
 #include "lowp/block/formats.hpp"
 #include "lowp/kernels/convert.hpp"
 #include "lowp/simd/api.hpp"
-#include "lowp/simd/arch/block_common.hpp"
+#include "lowp/kernels/block/common.hpp"
 #include "lowp/simd/inline.hpp"
 #include "lowp/simd/ops.hpp"
 

@@ -20,7 +20,7 @@
 // with one FMA by the scale product d_w * s_x (rounded once).
 
 #if !defined(__AVX2__) || !defined(__FMA__) || !defined(__F16C__)
-#error "lowp/simd/arch/avx2_gemv.hpp needs -mavx2 -mfma -mf16c"
+#error "lowp/kernels/gemv/avx2.hpp needs -mavx2 -mfma -mf16c"
 #endif
 
 #include <immintrin.h>

@@ -1,9 +1,9 @@
 #pragma once
 
-// AVX2 integer GEMM micro-kernel (lowp/kernels/gemm_int8.hpp): a 4 x 24 tile
+// AVX2 integer GEMM micro-kernel (lowp/kernels/gemm/int8.hpp): a 4 x 24 tile
 // of int32 in 12 ymm accumulators over panels of 16-bit depth pairs. Per depth
 // pair: three loads of B (24 columns x 2 depths), four broadcasts of an A
-// pair, twelve VPMADDWD (exact pair sums, see gemm_int8.hpp) and twelve VPADDD
+// pair, twelve VPMADDWD (exact pair sums, see kernels/gemm/int8.hpp) and twelve VPADDD
 // (wrapping). 12 accumulators + 3 B vectors + 1 broadcast = all 16 ymm
 // registers; against BLIS's 6 x 16 shape (Van Zee & van de Geijn, "BLIS: A
 // framework for rapidly instantiating BLAS functionality", TOMS 2015) it
@@ -13,7 +13,7 @@
 // uint8 x int8 runs on byte quads with VPDPBUSD (below).
 
 #if !defined(__AVX2__)
-#error "lowp/simd/arch/avx2_igemm.hpp needs -mavx2"
+#error "lowp/kernels/gemm/int8_avx2.hpp needs -mavx2"
 #endif
 
 #include <immintrin.h>
@@ -27,7 +27,7 @@
 #include <cpuid.h>
 #endif
 
-#include "lowp/kernels/gemm_int8.hpp"
+#include "lowp/kernels/gemm/int8_kernel.hpp"
 
 // The avx2 and avx512bw translation units both compile this file: a
 // namespace per ISA keeps their copies apart (docs/isa.md).
@@ -162,19 +162,18 @@ inline bool has_avx_vnni() { return false; }
 #undef LOWP_DETAIL_IGEMM_256_TILE
 #undef LOWP_DETAIL_IGEMM_256_ROW
 
-// Winograd's form (gemm_int8.hpp), a 4 x 16 tile: per two depth pairs, four
+// Winograd's form (kernels/gemm/int8.hpp), a 4 x 16 tile: per two depth pairs, four
 // loads of B (pairs p and p + 1 of 16 columns), eight broadcasts of A, sixteen
 // VPADDW, eight VPMADDWD and eight VPADDD for 256 products, against 16
 // VPMADDWD and 16 VPADDD in the direct tile. The accumulators start at
 // -(a_corr[row] + b_corr[column]). 8 accumulators + 4 B vectors + 2
 // broadcasts + 2 sums = 16 ymm registers; GCC 12 spills some of them from the
-// intrinsics form (130 instead of 208 GOP/s in L1 on Zen 5), so where the
-// compiler takes GNU assembler statements the step is written as one, with
-// B, the broadcasts and the sums in ymm8 .. ymm15 and the accumulators
-// wherever the compiler puts them. Each step also prefetches B eight steps
-// and A four steps ahead: with KC = 2048 the B micro-panel (64 KiB) streams
-// from L2, and the prefetches gave 197 against 193 GOP/s at 2048^3 (same
-// process, alternating, 512 to 2048 bytes ahead alike).
+// intrinsics form, so where the compiler takes GNU assembler statements the
+// step is written as one, with B, the broadcasts and the sums in ymm8 ..
+// ymm15 and the accumulators wherever the compiler puts them. Each step also
+// prefetches B eight steps and A four steps ahead, because with KC = 2048
+// the B micro-panel (64 KiB) streams from L2 (docs/benchmarks.md, "Constants
+// of the GEMM engines").
 inline constexpr std::size_t WINOGRAD_NR = 16;
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -247,15 +246,12 @@ inline void tile_winograd(std::size_t kp, const std::int16_t* a, const std::int1
 #endif
 
 // Whether Winograd's form is the faster one on this CPU. It trades eight
-// VPMADDWD for eight VPADDW per 256 products and adds eight broadcasts of A.
-// Measured on Zen 5, one thread: 208 against 194 GOP/s for the direct tile
-// with panels in L1; uint8 x int8 2048^3 through lowp::gemm, medians of 12
-// processes, 181 against 172 GOP/s. On Zen 1 to Zen 3 a VPBROADCASTD from
-// memory also takes a floating-point pipe (LLVM's znver2/znver3 scheduling
-// models; AMD family 17h and 19h models 00h-0Fh, 20h-5Fh), and llvm-mca
-// predicts 11.1 against 9.9 cycles per 256 products there, so those CPUs
-// (and older AMD cores) keep the direct tile. Intel cores since Haswell and
-// Zen 4/5 broadcast in the load unit. Not measured on a Zen 3.
+// VPMADDWD for eight VPADDW per 256 products and adds eight broadcasts of A,
+// which Intel cores since Haswell and Zen 4/5 do in the load unit. On Zen 1
+// to Zen 3 a VPBROADCASTD from memory also takes a floating-point pipe
+// (LLVM's znver2/znver3 scheduling models; AMD family 17h and 19h models
+// 00h-0Fh, 20h-5Fh), so those CPUs (and older AMD cores) keep the direct
+// tile (docs/benchmarks.md, "Constants of the GEMM engines").
 inline bool winograd_preferred() {
   static const bool yes = [] {
 #if defined(__GNUC__) || defined(__clang__)
@@ -369,7 +365,7 @@ inline void block(const kernels::igemm_block& blk) {
 // Whether block() takes uint8 x int8 quad panels on this CPU.
 inline bool quads() { return has_avx_vnni(); }
 
-// Panel packing of 8-bit operands (the layout of gemm_int8.hpp), for the two
+// Panel packing of 8-bit operands (the layout of kernels/gemm/int8.hpp), for the two
 // layouts GEMM operands come in; anything else returns false and the caller
 // packs element by element.
 //   Depths contiguous (cs == 1; row-major A, column-major B): four rows x eight

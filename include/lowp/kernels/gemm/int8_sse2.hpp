@@ -1,14 +1,14 @@
 #pragma once
 
-// SSE2 integer GEMM micro-kernel (lowp/kernels/gemm_int8.hpp) for the sse2 and
+// SSE2 integer GEMM micro-kernel (lowp/kernels/gemm/int8.hpp) for the sse2 and
 // sse4_1 ISAs: the AVX2 kernel's 4 x 24 tile at half the width, 4 x 12 int32
 // in 12 xmm accumulators over panels of 16-bit depth pairs. Per depth pair:
 // three loads of B, four broadcasts of an A pair, twelve PMADDWD (exact pair
-// sums, see gemm_int8.hpp) and twelve PADDD (wrapping); 12 + 3 + 1 = all 16
+// sums, see kernels/gemm/int8.hpp) and twelve PADDD (wrapping); 12 + 3 + 1 = all 16
 // xmm registers.
 
 #if !defined(__SSE2__)
-#error "lowp/simd/arch/sse2_igemm.hpp needs -msse2"
+#error "lowp/kernels/gemm/int8_sse2.hpp needs -msse2"
 #endif
 
 #include <immintrin.h>
@@ -18,7 +18,7 @@
 #include <cstring>
 
 
-#include "lowp/kernels/gemm_int8.hpp"
+#include "lowp/kernels/gemm/int8_kernel.hpp"
 
 // The avx2 and avx512bw translation units both compile this file: a
 // namespace per ISA keeps their copies apart (docs/isa.md).

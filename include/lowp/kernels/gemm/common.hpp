@@ -1,7 +1,7 @@
 #pragma once
 
-// Pieces shared by the GEMM/GEMV engines (lowp/kernels/gemm.hpp, gemm_float.hpp,
-// gemm_int8.hpp, gemv.hpp): operand traits, argument checks, element loads.
+// Pieces shared by the GEMM/GEMV engines (lowp/kernels/gemm.hpp, kernels/gemm/float.hpp,
+// kernels/gemm/int8.hpp, gemv.hpp): operand traits, argument checks, element loads.
 
 #include <cstddef>
 #include <cstdint>
@@ -10,7 +10,7 @@
 
 #include "lowp/block/block_matrix_view.hpp"
 #include "lowp/container/matrix_view.hpp"
-#include "lowp/core/element.hpp"
+#include "lowp/format/element.hpp"
 #include "lowp/error.hpp"
 
 namespace lowp {

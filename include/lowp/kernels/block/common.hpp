@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "lowp/kernels/block/kernel.hpp"
 #include "lowp/block/formats.hpp"
 #include "lowp/simd/api.hpp"
 

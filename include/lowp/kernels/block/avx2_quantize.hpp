@@ -27,7 +27,7 @@
 //    decides the same code.
 
 #if !defined(__AVX2__) || !defined(__FMA__) || !defined(__F16C__)
-#error "lowp/simd/arch/avx2_block_quantize.hpp needs -mavx2 -mfma -mf16c"
+#error "lowp/kernels/block/avx2_quantize.hpp needs -mavx2 -mfma -mf16c"
 #endif
 
 #include <immintrin.h>
@@ -42,10 +42,10 @@
 
 #include "lowp/block/formats.hpp"
 #include "lowp/simd/api.hpp"
-#include "lowp/simd/arch/block_common.hpp"
+#include "lowp/kernels/block/common.hpp"
 
 // A namespace per ISA keeps the avx2 and avx512bw copies apart (see
-// avx2_block.hpp). Blocks the fast path does not model go to the scalar
+// kernels/block/avx2.hpp). Blocks the fast path does not model go to the scalar
 // instantiation, compiled in the scalar translation unit.
 #if defined(__AVX512BW__)
 #define LOWP_DETAIL_BLOCKQ_NS in_avx512bw

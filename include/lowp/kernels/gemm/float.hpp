@@ -37,9 +37,9 @@
 #include "lowp/isa.hpp"
 #include "lowp/kernels/block.hpp"
 #include "lowp/kernels/convert.hpp"
-#include "lowp/kernels/detail/gemm_common.hpp"
+#include "lowp/kernels/gemm/common.hpp"
 #include "lowp/simd/api.hpp"
-#include "lowp/simd/dispatch.hpp"
+#include "lowp/dispatch/dispatch.hpp"
 #include "lowp/simd/inline.hpp"
 
 namespace lowp::kernels {
@@ -87,22 +87,22 @@ struct sgemm_kernel {
                                                                    float*, std::ptrdiff_t, std::ptrdiff_t);
 #define LOWP_DETAIL_FLOAT_GEMM_DEFINE(ARCH) LOWP_DETAIL_SGEMM_INSTANCE(, ARCH)
 
-#if LOWP_ISA_SSE2
+#if LOWP_EXTERN_ISA_SSE2
 LOWP_DETAIL_SGEMM_INSTANCE(extern, ::lowp::simd::arch_t<::lowp::isa::sse2>)
 #endif
-#if LOWP_ISA_SSE4_1
+#if LOWP_EXTERN_ISA_SSE4_1
 LOWP_DETAIL_SGEMM_INSTANCE(extern, ::lowp::simd::arch_t<::lowp::isa::sse4_1>)
 #endif
-#if LOWP_ISA_AVX2
+#if LOWP_EXTERN_ISA_AVX2
 LOWP_DETAIL_SGEMM_INSTANCE(extern, ::lowp::simd::arch_t<::lowp::isa::avx2>)
 #endif
-#if LOWP_ISA_AVX512BW
+#if LOWP_EXTERN_ISA_AVX512BW
 LOWP_DETAIL_SGEMM_INSTANCE(extern, ::lowp::simd::arch_t<::lowp::isa::avx512bw>)
 #endif
-#if LOWP_ISA_NEON64
+#if LOWP_EXTERN_ISA_NEON64
 LOWP_DETAIL_SGEMM_INSTANCE(extern, ::lowp::simd::arch_t<::lowp::isa::neon64>)
 #endif
-#if defined(LOWP_ISA_SCALAR) && LOWP_ISA_SCALAR
+#if LOWP_EXTERN_ISA_SCALAR
 LOWP_DETAIL_SGEMM_INSTANCE(extern, ::lowp::simd::scalar)
 #endif
 
@@ -364,8 +364,8 @@ void pack_panels(const V& x, std::size_t R, std::size_t i0, std::size_t rows, st
 }
 
 // Bytes of packed B per column block in the few-rows order (try_float_gemm):
-// 80 columns of 384 depths on AVX2. 32 x 4096 x 4096 on Zen 5 gave 64-66
-// GFLOP/s with 128 KiB, 64 with 256 KiB and 56 with 512 KiB.
+// 80 columns of 384 depths on AVX2, a block that stays in L2 between its
+// packing and its use (docs/benchmarks.md, "Constants of the GEMM engines").
 inline constexpr std::size_t float_resident_b_bytes = std::size_t(128) << 10;
 
 // The packing buffers of this thread, kept from call to call: a B block is
@@ -407,7 +407,7 @@ bool try_float_gemm(float alpha, const VA& a, const VB& b, float beta, matrix_vi
   // prefetchers follow). In the blocked order a packed B block of NC columns
   // (6 MiB) goes out to memory and back, and with few rows packing B is much
   // of the work: 44% of 32 x 4096 x 4096 (as in the integer GEMM's few-rows
-  // order, kernels/gemm_int8.hpp). Same summation order: each C tile still
+  // order, kernels/gemm/int8.hpp). Same summation order: each C tile still
   // takes the KC blocks in ascending order.
   if (!by_panel && M <= MC) {
     const std::size_t nc_narrow = NR * std::max<std::size_t>(1, float_resident_b_bytes / (KC * sizeof(float)) / NR);

@@ -3,7 +3,7 @@
 // The per-ISA translation units of a program that uses lowp's kernels. Each
 // is a .cpp file compiled with one ISA's flags and containing only
 //
-//   #include <lowp/simd/instantiate.hpp>
+//   #include <lowp/kernels/instantiate.hpp>
 //   LOWP_INSTANTIATE_ISA(avx2)
 //
 // i.e. explicit instantiations of every kernel for that ISA, nothing inline

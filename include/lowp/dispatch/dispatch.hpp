@@ -2,33 +2,16 @@
 
 // Runtime choice of lowp::isa (docs/isa.md).
 //
-// An ISA is "compiled in" when the program was built with its instantiation
-// source (lowp_add_isa_sources in cmake/lowpIsa.cmake defines LOWP_ISA_<NAME>=1
-// for the target and compiles lowp/simd/instantiate.hpp once per ISA with that
-// ISA's flags). Without those sources only isa::scalar exists.
+// An ISA is "compiled in" when LOWP_ISA_<NAME> is 1: with dynamic dispatch
+// when the program compiles its per-ISA translation unit, with static
+// dispatch when the compiler flags enable it (dispatch/isa.hpp).
 
 #include <string>
 #include <vector>
 
 #include "lowp/error.hpp"
-#include "lowp/isa.hpp"
+#include "lowp/dispatch/isa.hpp"
 #include "lowp/simd/cpu.hpp"
-
-#ifndef LOWP_ISA_SSE2
-#define LOWP_ISA_SSE2 0
-#endif
-#ifndef LOWP_ISA_SSE4_1
-#define LOWP_ISA_SSE4_1 0
-#endif
-#ifndef LOWP_ISA_AVX2
-#define LOWP_ISA_AVX2 0
-#endif
-#ifndef LOWP_ISA_AVX512BW
-#define LOWP_ISA_AVX512BW 0
-#endif
-#ifndef LOWP_ISA_NEON64
-#define LOWP_ISA_NEON64 0
-#endif
 
 namespace lowp {
 

@@ -1,9 +1,9 @@
 #pragma once
 
-// AVX-512BW integer GEMM micro-kernel (lowp/kernels/gemm_int8.hpp): a 12 x 32
+// AVX-512BW integer GEMM micro-kernel (lowp/kernels/gemm/int8.hpp): a 12 x 32
 // tile of int32 in 24 zmm accumulators over panels of 16-bit depth pairs. Per
 // depth pair: two loads of B (32 columns x 2 depths), twelve broadcasts of an
-// A pair, 24 VPMADDWD (exact pair sums, see gemm_int8.hpp) and 24 VPADDD
+// A pair, 24 VPMADDWD (exact pair sums, see kernels/gemm/int8.hpp) and 24 VPADDD
 // (wrapping); 24 + 2 + 1 of the 32 zmm registers.
 //
 // Where the CPU has AVX512_VNNI (CPUID.(EAX=07H, ECX=0):ECX[bit 11], Intel SDM
@@ -14,7 +14,7 @@
 // instruction.
 
 #if !defined(__AVX512F__) || !defined(__AVX512BW__)
-#error "lowp/simd/arch/avx512bw_igemm.hpp needs -mavx512f -mavx512bw"
+#error "lowp/kernels/gemm/int8_avx512bw.hpp needs -mavx512f -mavx512bw"
 #endif
 
 #include <immintrin.h>
@@ -27,7 +27,8 @@
 #include <cpuid.h>
 #endif
 
-#include "lowp/kernels/gemm_int8.hpp"
+#include "lowp/kernels/gemm/int8_avx2.hpp"
+#include "lowp/kernels/gemm/int8_kernel.hpp"
 
 namespace lowp::simd::avx512bw_igemm {
 
@@ -127,7 +128,7 @@ __attribute__((target("avx512vnni"))) inline void tile_vnni(std::size_t kp, cons
 }
 // uint8 x int8 depth quads (igemm_block::quads): VPDPBUSD, four exact
 // unsigned x signed byte products added to each int32 lane, wrapping (see
-// avx2_igemm.hpp).
+// kernels/gemm/int8_avx2.hpp).
 __attribute__((target("avx512vnni"))) inline __m512i dpbusd(__m512i acc, __m512i x, __m512i y) {
   return _mm512_dpbusd_epi32(acc, x, y);
 }

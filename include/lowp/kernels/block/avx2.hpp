@@ -11,7 +11,7 @@
 // float16 scales that are Inf/NaN, MXFP8 NaN codes) go to the reference.
 
 #if !defined(__AVX2__) || !defined(__F16C__)
-#error "lowp/simd/arch/avx2_block.hpp needs -mavx2 -mf16c"
+#error "lowp/kernels/block/avx2.hpp needs -mavx2 -mf16c"
 #endif
 
 #include <immintrin.h>
@@ -26,7 +26,7 @@
 
 #include "lowp/block/formats.hpp"
 #include "lowp/simd/api.hpp"
-#include "lowp/simd/arch/block_common.hpp"
+#include "lowp/kernels/block/common.hpp"
 
 // The avx2 and avx512bw translation units both compile this file: a
 // namespace per ISA keeps their copies apart, so the linker never hands an
@@ -43,7 +43,7 @@ namespace lowp::simd::avx2_block {
 inline namespace LOWP_DETAIL_BLOCK_NS {
 
 // The xsimd architecture of this translation unit: the shared scalar steps
-// (block_common.hpp) are templates on it, one copy per ISA.
+// (kernels/block/common.hpp) are templates on it, one copy per ISA.
 #if defined(__AVX512BW__)
 using arch = simd::arch_t<isa::avx512bw>;
 #else
