@@ -102,6 +102,13 @@ TEST_CASE("io::write_file leaves no partial file and keeps the old one when a wr
   REQUIRE(::stat(target.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0640);  // a replaced file keeps its permissions
 
+  // Through a symbolic link the linked file is replaced, the link kept.
+  std::filesystem::create_symlink(target, dir.file("link.bin"));
+  lowp::io::write_file(dir.file("link.bin"), old);
+  CHECK(std::filesystem::is_symlink(dir.file("link.bin")));
+  CHECK(lowp_io_test::read_file_bytes(target) == old);
+  std::filesystem::remove(dir.file("link.bin"));
+
   REQUIRE_THROWS_WITH(lowp::io::write_file(dir.file("no/such/dir/x.bin"), old),
                       Catch::Contains("x.bin") && Catch::Contains("No such file or directory"));
   REQUIRE_THROWS_WITH(lowp::io::write_file(dir.file(""), old), Catch::Contains("is a directory"));

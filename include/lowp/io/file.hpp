@@ -226,12 +226,19 @@ inline void write_file(const std::filesystem::path& path, std::span<const std::u
     return;
   }
   const std::string name = path.string();
+  // Through a symbolic link, the file it names is replaced, not the link.
+  std::error_code ec;
+  std::filesystem::path target = path;
+  if (std::filesystem::symlink_status(path, ec).type() == std::filesystem::file_type::symlink) {
+    target = std::filesystem::weakly_canonical(path, ec);
+    if (ec) detail::fail_errno(name + ": cannot resolve the link", ec.value());
+  }
   struct stat st {};
-  const bool exists = ::stat(path.c_str(), &st) == 0;
+  const bool exists = ::stat(target.c_str(), &st) == 0;
   if (exists && S_ISDIR(st.st_mode)) lowp::detail::fail(name + ": is a directory, not a file");
   if (exists && !S_ISREG(st.st_mode)) {
     // A device or pipe: it cannot be replaced, only written.
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    const int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) detail::fail_errno(name + ": cannot open for writing", errno);
     try {
       detail::write_all(fd, bytes, name);
@@ -242,11 +249,11 @@ inline void write_file(const std::filesystem::path& path, std::span<const std::u
     if (::close(fd) != 0) detail::fail_errno(name + ": write error", errno);
     return;
   }
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
   std::string temp;
   int fd = -1;
   for (unsigned attempt = 0; fd < 0; ++attempt) {
-    temp = (dir / ("." + path.filename().string() + ".lowp-" + std::to_string(::getpid()) + "-" +
+    temp = (dir / ("." + target.filename().string() + ".lowp-" + std::to_string(::getpid()) + "-" +
                    std::to_string(attempt)))
                .string();
     // Created with 0666 less the umask, as the target would be.
@@ -259,7 +266,7 @@ inline void write_file(const std::filesystem::path& path, std::span<const std::u
     const int closed = ::close(fd);
     fd = -1;
     if (closed != 0) detail::fail_errno(name + ": write error", errno);
-    if (::rename(temp.c_str(), path.c_str()) != 0) detail::fail_errno(name + ": cannot replace the file", errno);
+    if (::rename(temp.c_str(), target.c_str()) != 0) detail::fail_errno(name + ": cannot replace the file", errno);
   } catch (...) {
     if (fd >= 0) ::close(fd);
     ::unlink(temp.c_str());
