@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "lowp/error.hpp"
 #include "tensor_codec.hpp"
 #include "tensor_files.hpp"
 
@@ -139,12 +140,14 @@ int run_dequantize(const parsed_args& args) {
       const std::string unit =
           k ? "rows of " + std::to_string(*k) + " " + f.name + " values" : std::string(f.name) + " values";
       const std::size_t below = raw_size(f, rows, cols, pad);
-      const bool next_fits = row <= (std::numeric_limits<std::size_t>::max() / w - row * rows) &&
-                             rows + 1 <= std::numeric_limits<std::size_t>::max() / row;
+      std::string expected = std::to_string(below) + " bytes";
+      try {
+        expected = sizes_text(below, raw_size(f, rows + 1, cols, pad));
+      } catch (const lowp::error&) {
+        // One more row would overflow a buffer's size: only the smaller size is possible.
+      }
       throw cli_error(in + ": " + std::to_string(size) + " bytes do not hold a whole number of " + unit +
-                          ": expected " +
-                          (next_fits ? sizes_text(below, raw_size(f, rows + 1, cols, pad))
-                                     : std::to_string(below) + " bytes"),
+                          ": expected " + expected,
                       exit_bad_input);
     }
     if (!k) {
