@@ -24,22 +24,10 @@ namespace {
 
 using lowp_test::contains;
 using lowp_test::run_lowp;
+using lowp_test::run_lowp_script;
 using lowp_test::scratch_dir;
 using lowp_test::tool_result;
 using lowp_test::write_f32;
-
-// Runs a shell command line (the tool is "$LOWP"); exit status, or -1 when a
-// signal ended it.
-tool_result run_shell(const std::string& script, const scratch_dir& dir) {
-  const std::string command = "cd '" + dir.path().string() + "' && LOWP='" LOWP_TOOL_PATH "' && (" + script +
-                              ") > '" + (dir / "sh.out") + "' 2> '" + (dir / "sh.err") + "'";
-  const int raw = std::system(command.c_str());
-  tool_result r;
-  r.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = lowp_test::slurp(dir.path() / "sh.out");
-  r.err = lowp_test::slurp(dir.path() / "sh.err");
-  return r;
-}
 
 std::vector<float> ramp(std::size_t n) {
   std::vector<float> x(n);
@@ -82,14 +70,14 @@ TEST_CASE("lowp quantize: a failed write leaves no output file", "[tools][cli][f
   const scratch_dir dir("full");
   write_f32(dir / "x.f32", ramp(256 * 1024));  // 1 MiB
   // ulimit -f (1024-byte blocks) with SIGXFSZ ignored: writes past 12 KiB fail with EFBIG.
-  const tool_result r = run_shell("trap '' XFSZ; ulimit -f 12; \"$LOWP\" quantize float16 x.f32 out.bin", dir);
+  const tool_result r = run_lowp_script("trap '' XFSZ; ulimit -f 12; \"$LOWP\" quantize float16 x.f32 out.bin", dir);
   REQUIRE(r.status == 1);
   CHECK(contains(r.err, "out.bin"));
   CHECK(contains(r.err, "File too large"));
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out.bin"));
   // An existing output is kept as it was.
   lowp_test::write_file(dir / "out.bin", "old", 3);
-  REQUIRE(run_shell("trap '' XFSZ; ulimit -f 12; \"$LOWP\" quantize float16 x.f32 out.bin", dir).status == 1);
+  REQUIRE(run_lowp_script("trap '' XFSZ; ulimit -f 12; \"$LOWP\" quantize float16 x.f32 out.bin", dir).status == 1);
   CHECK(lowp_test::slurp(dir.path() / "out.bin") == "old");
   for (const auto& e : std::filesystem::directory_iterator(dir.path()))
     CHECK(e.path().filename().string().find(".lowp-") == std::string::npos);
@@ -158,25 +146,25 @@ TEST_CASE("lowp: pipes, /dev/stdin and /proc files are read; '-' is standard inp
   const std::vector<std::uint8_t> ref = lowp_test::slurp_bytes(dir / "ref.mxfp4");
   REQUIRE_FALSE(ref.empty());
 
-  const tool_result piped = run_shell("cat x.f32 | \"$LOWP\" quantize mxfp4 - - > g.mxfp4", dir);
+  const tool_result piped = run_lowp_script("cat x.f32 | \"$LOWP\" quantize mxfp4 - - > g.mxfp4", dir);
   REQUIRE(piped.status == 0);
   CHECK(lowp_test::slurp_bytes(dir / "g.mxfp4") == ref);
-  REQUIRE(run_shell("\"$LOWP\" quantize mxfp4 /dev/stdin h.mxfp4 < x.f32", dir).status == 0);
+  REQUIRE(run_lowp_script("\"$LOWP\" quantize mxfp4 /dev/stdin h.mxfp4 < x.f32", dir).status == 0);
   CHECK(lowp_test::slurp_bytes(dir / "h.mxfp4") == ref);
-  REQUIRE(run_shell("cat x.f32 | \"$LOWP\" quantize mxfp4 /dev/stdin i.mxfp4", dir).status == 0);
+  REQUIRE(run_lowp_script("cat x.f32 | \"$LOWP\" quantize mxfp4 /dev/stdin i.mxfp4", dir).status == 0);
   CHECK(lowp_test::slurp_bytes(dir / "i.mxfp4") == ref);
 
   // Back through a pipe, and the float32 out on standard output.
   REQUIRE(run_lowp({"dequantize", "mxfp4", dir / "ref.mxfp4", dir / "y.f32"}).status == 0);
-  const tool_result back = run_shell("cat ref.mxfp4 | \"$LOWP\" dequantize mxfp4 - - | cat > z.f32", dir);
+  const tool_result back = run_lowp_script("cat ref.mxfp4 | \"$LOWP\" dequantize mxfp4 - - | cat > z.f32", dir);
   REQUIRE(back.status == 0);
   CHECK(lowp_test::slurp_bytes(dir / "z.f32") == lowp_test::slurp_bytes(dir / "y.f32"));
 
   // A .npy on standard input is known by its magic string.
   lowp::io::write_npy(dir / "x.npy", lowp::io::tensor::from_floats("", {10, 32}, ramp(320)));
-  REQUIRE(run_shell("\"$LOWP\" quantize mxfp4 - n.mxfp4 < x.npy", dir).status == 0);
+  REQUIRE(run_lowp_script("\"$LOWP\" quantize mxfp4 - n.mxfp4 < x.npy", dir).status == 0);
   CHECK(lowp_test::slurp_bytes(dir / "n.mxfp4") == ref);
-  const tool_result err = run_shell("cat x.npy | \"$LOWP\" error mxfp4 -", dir);
+  const tool_result err = run_lowp_script("cat x.npy | \"$LOWP\" error mxfp4 -", dir);
   REQUIRE(err.status == 0);
   CHECK(contains(err.out, "mxfp4"));
 
@@ -214,7 +202,7 @@ TEST_CASE("lowp dequantize nvfp4: a stored tensor scale that is NaN, infinite, z
 
 TEST_CASE("lowp report: a bad LOWP_NUM_THREADS fails before anything is printed", "[tools][cli][report]") {
   const scratch_dir dir("threads");
-  const tool_result r = run_shell("LOWP_NUM_THREADS=many \"$LOWP\" report", dir);
+  const tool_result r = run_lowp_script("LOWP_NUM_THREADS=many \"$LOWP\" report", dir);
   CHECK(r.status == 1);
   CHECK(r.out.empty());
   CHECK(contains(r.err, "LOWP_NUM_THREADS"));

@@ -78,6 +78,18 @@ class scratch_dir {
   std::filesystem::path path_;
 };
 
+// Runs a shell command whose stdout and stderr the command itself sends to
+// out and err; the exit status, or -1 when a signal ended it.
+inline tool_result run_command(const std::string& command, const std::filesystem::path& out,
+                               const std::filesystem::path& err) {
+  const int raw = std::system(command.c_str());
+  tool_result r;
+  r.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
 // Runs `lowp <args>` in `cwd` (default: the current directory) with `input`
 // on stdin. Arguments are single-quoted.
 inline tool_result run_lowp(const std::vector<std::string>& args, const std::string& input = "",
@@ -88,12 +100,15 @@ inline tool_result run_lowp(const std::vector<std::string>& args, const std::str
   command += "'" LOWP_TOOL_PATH "'";
   for (const std::string& a : args) command += " '" + a + "'";
   command += " < '" + (dir / "in") + "' > '" + (dir / "out") + "' 2> '" + (dir / "err") + "'";
-  const int raw = std::system(command.c_str());
-  tool_result r;
-  r.status = raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = slurp(dir.path() / "out");
-  r.err = slurp(dir.path() / "err");
-  return r;
+  return run_command(command, dir.path() / "out", dir.path() / "err");
+}
+
+// Runs a shell script in `dir`, where "$LOWP" is the tool: for pipes,
+// redirections and limits (ulimit) around it.
+inline tool_result run_lowp_script(const std::string& script, const scratch_dir& dir) {
+  const std::string command = "cd '" + dir.path().string() + "' && LOWP='" LOWP_TOOL_PATH "' && (" + script +
+                              ") > '" + (dir / "sh.out") + "' 2> '" + (dir / "sh.err") + "'";
+  return run_command(command, dir.path() / "sh.out", dir.path() / "sh.err");
 }
 
 inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }

@@ -1,6 +1,5 @@
 #include "tensor_files.hpp"
 
-#include <algorithm>
 #include <bit>
 
 #include "cli.hpp"
@@ -40,19 +39,10 @@ float_tensor from_io(const io::tensor& t, std::string name) {
 
 }  // namespace
 
-namespace {
-
-bool starts_as_npy(std::span<const std::uint8_t> bytes) {
-  static constexpr std::uint8_t magic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
-  return bytes.size() >= 6 && std::equal(magic, magic + 6, bytes.begin());
-}
-
-}  // namespace
-
 float_tensor read_float_input(const std::string& path) {
   if (has_suffix(path, ".npy")) return from_io(io::read_npy(path), path);
   const std::vector<std::uint8_t> bytes = read_bytes(path);
-  if (is_stdio(path) && starts_as_npy(bytes)) return from_io(io::parse_npy(bytes, "standard input"), path);
+  if (is_stdio(path) && io::has_npy_magic(bytes)) return from_io(io::parse_npy(bytes, "standard input"), path);
   if (bytes.size() % 4 != 0)
     throw cli_error(path + ": " + std::to_string(bytes.size()) +
                         " bytes is not a whole number of float32 values (expected a multiple of 4 bytes)",
@@ -72,7 +62,7 @@ std::vector<float_tensor> read_tensor_file(const std::string& path) {
   if (is_stdio(path)) {
     // Standard input has no name to tell the format by: .npy files begin with their magic string.
     const std::vector<std::uint8_t> bytes = read_bytes(path);
-    if (starts_as_npy(bytes)) return {from_io(io::parse_npy(bytes, "standard input"), path)};
+    if (io::has_npy_magic(bytes)) return {from_io(io::parse_npy(bytes, "standard input"), path)};
     file = io::parse_safetensors(bytes, "standard input");
   } else {
     file = io::read_safetensors(path);

@@ -180,11 +180,20 @@ struct npy_header {
   std::size_t data_bytes = 0;
 };
 
+}  // namespace detail
+
+// Whether `bytes` begin with the .npy magic string "\x93NUMPY" (how a .npy
+// file is told from other data where it has no name, e.g. on standard input).
+inline bool has_npy_magic(std::span<const std::uint8_t> bytes) {
+  static constexpr std::uint8_t magic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+  return bytes.size() >= 6 && std::equal(magic, magic + 6, bytes.begin());
+}
+
+namespace detail {
+
 // Bytes of the preamble: 10 (version 1.0) or 12 (2.0, 3.0); needs the first 8.
 inline std::size_t npy_preamble_bytes(std::span<const std::uint8_t> first8, const std::string& source) {
-  static constexpr std::uint8_t magic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
-  for (std::size_t i = 0; i < 6; ++i)
-    if (first8[i] != magic[i]) lowp::detail::fail(source + ": not a .npy file (bad magic string)");
+  if (!has_npy_magic(first8)) lowp::detail::fail(source + ": not a .npy file (bad magic string)");
   const unsigned major = first8[6], minor = first8[7];
   if (major < 1 || major > 3 || minor != 0)
     lowp::detail::fail(source + ": unsupported .npy format version " + std::to_string(major) + "." +
